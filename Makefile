@@ -1,0 +1,148 @@
+# vethlab: the library (core/), the CLI (cmd/), tests, sanitizer and fuzz
+# builds. Objects go under $(O) (build/ by default), so `make asan` and
+# `make fuzz` never mix objects with the normal build. `make V=1` shows
+# the commands.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+O ?= build
+PKG_CONFIG ?= pkg-config
+FUZZ_TIME ?= 60
+
+PKGS := yaml-0.1 libmnl libcap-ng libpcap
+VERSION := $(shell cat VERSION)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow \
+	  -Wformat=2 -Wstrict-prototypes -Wno-format-nonliteral \
+	  -fno-strict-aliasing
+CPPFLAGS += -I. -D_GNU_SOURCE -DVL_VERSION='"$(VERSION)"' \
+	    $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
+
+CORE_SRC := $(sort $(wildcard core/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(O)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+LIB := $(O)/libvethlab.a
+BIN := $(O)/vethlab
+
+# What `make deps` installs when missing (Debian package names).
+DEBS := build-essential pkg-config libyaml-dev libmnl-dev libcap-ng-dev \
+	libpcap-dev libcmocka-dev bats bats-assert bats-support iproute2 \
+	clang libclang-rt-14-dev graphviz tcpdump python3 iputils-ping
+
+.PHONY: all deps check check-unit check-bats asan fuzz fuzz-build install \
+	uninstall clean demo ci pkgcheck
+
+all: $(BIN) $(UNIT_BIN)
+
+# Say which library is missing before the compiler says it confusingly.
+pkgcheck:
+	@$(PKG_CONFIG) --exists --print-errors $(PKGS) cmocka || \
+	  { echo "missing build dependencies: run 'make deps' (as root)" >&2; exit 1; }
+
+$(O)/%.o: %.c | pkgcheck
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(CORE_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(LDLIBS)
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(TEST_LDLIBS)
+
+# Missing Debian packages, installed non-interactively; nothing when all
+# are present, so it is cheap to run every time.
+deps:
+	@missing=$$(for p in $(DEBS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	else echo "all build and test dependencies are installed"; fi
+
+check: all
+	@tests/run $(O) all
+
+check-unit: all
+	@tests/run $(O) unit
+
+check-bats: all
+	@tests/run $(O) bats
+
+# The same tests, built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (leak checking included) and stopping at the first report.
+asan:
+	@$(MAKE) --no-print-directory O=build-asan \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+# libFuzzer over parse + validate, seeded from topologies/ and the test
+# fixtures; crashers go to tests/fuzz/regressions, which the unit tests
+# replay. FUZZ_TIME=3600 for a long run.
+FUZZ_SRC := core/addr.c core/diag.c core/error.c core/link.c core/model.c \
+	    core/topo_yaml.c core/util.c core/validate.c core/graph.c \
+	    tests/fuzz/fuzz_topo.c
+fuzz-build: $(O)-fuzz/fuzz_topo
+
+$(O)-fuzz/fuzz_topo: $(FUZZ_SRC) $(wildcard core/*.h)
+	$(say) FUZZ $@
+	@mkdir -p $(@D)
+	$(Q)clang -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags yaml-0.1) -o $@ \
+	  $(FUZZ_SRC) $(shell $(PKG_CONFIG) --libs yaml-0.1)
+
+fuzz: $(O)-fuzz/fuzz_topo
+	@mkdir -p $(O)-fuzz/corpus tests/fuzz/regressions
+	@cp topologies/*.yaml tests/fixtures/*/*.yaml $(O)-fuzz/corpus/ 2>/dev/null || true
+	$(O)-fuzz/fuzz_topo -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	  -rss_limit_mb=1024 -dict=tests/fuzz/topo.dict \
+	  -artifact_prefix=tests/fuzz/regressions/ $(O)-fuzz/corpus
+
+# The main job: build, and run the article lab (see README.md).
+demo: all
+	$(BIN) validate topologies/article.yaml
+	$(BIN) graph topologies/article.yaml
+
+# What CI runs: sanitizers and a short fuzz first, the plain suite last so
+# that its summary is the final line.
+ci:
+	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
+	@$(MAKE) --no-print-directory check
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/vethlab
+	install -m 0644 docs/vethlab.1 $(DESTDIR)$(MANDIR)/man1/vethlab.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vethlab $(DESTDIR)$(MANDIR)/man1/vethlab.1
+
+clean:
+	rm -rf build build-asan build-fuzz $(O) $(O)-fuzz
+
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%.d)

@@ -1,0 +1,40 @@
+/* Loading a topology file: parse (core/topo_yaml.c) then validate
+ * (core/validate.c). Problems in the file go to a struct vl_diags with
+ * their line and column; problems reading it go to a struct vl_error. */
+#ifndef VL_TOPO_H
+#define VL_TOPO_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/error.h"
+#include "core/model.h"
+
+/* Bounds on the input itself, checked before and while parsing. */
+#define VL_MAX_FILE_SIZE (8u << 20)
+#define VL_MAX_YAML_DEPTH 32
+#define VL_MAX_YAML_NODES 1000000
+
+/* Parse BUF (LEN bytes; NAME for messages). On success *OUT holds the
+ * model, which may still carry errors reported in D that validation did
+ * not see: the caller checks D->n_errors. Returns -EINVAL when the text
+ * could not be turned into a model at all (*OUT is NULL), -ENOMEM. */
+int vl_topo_parse(const char *name, const char *buf, size_t len,
+		  struct vl_lab **out, struct vl_diags *d);
+
+/* The checks that need the whole model: names, references, duplicates,
+ * gateways, sysctls. Resolves link endpoints and adds the interfaces that
+ * links name but nodes do not declare. Returns the number of errors. */
+size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d);
+
+/* Read PATH ("-" for standard input), parse and validate. 0 and *OUT set
+ * when the file has no errors (warnings may be in D); -EINVAL when it
+ * has (see D); another -errno with ERR filled when it cannot be read. */
+int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
+		 struct vl_error *err);
+
+/* The interface a sysctl key names ("veth0" in net.ipv4.conf.veth0.x),
+ * or NULL for global keys and all/default. Points into KEY; LEN out. */
+const char *vl_sysctl_key_iface(const char *key, size_t *len);
+
+#endif

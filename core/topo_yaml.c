@@ -1,0 +1,946 @@
+/* YAML text -> topology model. The only file that includes <yaml.h>.
+ *
+ * Two passes: libyaml events become a small located tree (bounded in depth
+ * and size, no anchors or aliases), then the tree is read against the
+ * format's schema. Every problem is reported with its line and column and
+ * reading goes on, so one run shows all of a file's errors. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <yaml.h>
+
+#include "core/link.h"
+#include "core/topo.h"
+#include "core/util.h"
+
+enum ytype { Y_SCALAR, Y_MAP, Y_SEQ };
+
+struct ynode {
+	enum ytype type;
+	bool dup;		/* a repeated mapping key, reported and dropped */
+	struct vl_loc loc;
+	bool plain;		/* scalar written without quotes */
+	char *s;		/* scalar value, NUL-terminated */
+	size_t len;
+	/* sequence items, or mapping keys and values alternating */
+	struct ynode **kids;
+	size_t n;
+};
+
+struct builder {
+	struct vl_diags *d;
+	struct ynode *root;
+	struct ynode *stack[VL_MAX_YAML_DEPTH + 1];
+	size_t depth;
+	size_t count;
+	unsigned docs;
+};
+
+static void ynode_free(struct ynode *y)
+{
+	if (!y)
+		return;
+	for (size_t i = 0; i < y->n; i++)
+		ynode_free(y->kids[i]);
+	free(y->kids);
+	free(y->s);
+	free(y);
+}
+
+static struct vl_loc mark_loc(yaml_mark_t m)
+{
+	return (struct vl_loc){ (unsigned)m.line + 1, (unsigned)m.column + 1 };
+}
+
+/* Reject NUL bytes and malformed UTF-8 up front, with a position: libyaml
+ * would report them too, but less exactly. Overlong forms, surrogates and
+ * code points past U+10FFFF are malformed. */
+static int check_bytes(const char *buf, size_t len, struct vl_diags *d)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	struct vl_loc loc = { 1, 1 };
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t need;
+		unsigned cp;
+
+		if (c == 0) {
+			vl_diag_err(d, loc, "NUL byte in the file; a topology is UTF-8 text");
+			return -EINVAL;
+		}
+		if (c < 0x80) {
+			if (c == '\n') {
+				loc.line++;
+				loc.col = 1;
+			} else {
+				loc.col++;
+			}
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			goto bad;
+		}
+		if (len - i <= need)
+			goto bad;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto bad;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			goto bad;
+		i += need + 1;
+		loc.col++;
+		continue;
+bad:
+		vl_diag_err(d, loc, "invalid UTF-8 (byte 0x%02x); a topology is UTF-8 text", c);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_kid(struct ynode *parent, struct ynode *kid)
+{
+	struct ynode **slot = vl_array_push(&parent->kids, &parent->n,
+					    sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	*slot = kid;
+	return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct ynode *x = *(struct ynode *const *)a;
+	const struct ynode *y = *(struct ynode *const *)b;
+	int c = strcmp(x->s, y->s);
+
+	if (c)
+		return c;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
+}
+
+/* Duplicate keys are errors (YAML says so; libyaml does not check). Sort
+ * a copy of the keys so that a 10,000-node mapping costs n log n. */
+static int check_duplicates(struct builder *b, struct ynode *map)
+{
+	size_t nk = map->n / 2, k = 0;
+	struct ynode **keys;
+
+	if (nk < 2)
+		return 0;
+	keys = malloc(nk * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i + 1 < map->n; i += 2)
+		if (map->kids[i]->type == Y_SCALAR)
+			keys[k++] = map->kids[i];
+	qsort(keys, k, sizeof(*keys), cmp_key);
+	for (size_t i = 1, first = 0; i < k; i++) {
+		if (strcmp(keys[i]->s, keys[first]->s)) {
+			first = i;
+			continue;
+		}
+		vl_diag_err(b->d, keys[i]->loc,
+			    "duplicate key \"%s\" (first at line %u, column %u)",
+			    vl_q(keys[i]->s), keys[first]->loc.line,
+			    keys[first]->loc.col);
+		keys[i]->dup = true;
+	}
+	free(keys);
+	/* Drop the repeats so that the reader sees each key once. */
+	k = 0;
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		if (map->kids[i]->dup) {
+			ynode_free(map->kids[i]);
+			ynode_free(map->kids[i + 1]);
+			continue;
+		}
+		map->kids[k++] = map->kids[i];
+		map->kids[k++] = map->kids[i + 1];
+	}
+	map->n = k;
+	return 0;
+}
+
+static int place(struct builder *b, struct ynode *y)
+{
+	struct ynode *parent;
+
+	if (++b->count > VL_MAX_YAML_NODES) {
+		vl_diag_err(b->d, y->loc, "more than %d YAML values; refusing to read further",
+			    VL_MAX_YAML_NODES);
+		ynode_free(y);
+		return -EINVAL;
+	}
+	if (b->depth == 0) {
+		b->root = y;
+		return 0;
+	}
+	parent = b->stack[b->depth - 1];
+	if (parent->type == Y_MAP && parent->n % 2 == 0 && y->type != Y_SCALAR) {
+		vl_diag_err(b->d, y->loc, "mapping keys must be plain strings");
+		ynode_free(y);
+		return -EINVAL;
+	}
+	if (add_kid(parent, y) < 0) {
+		ynode_free(y);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int on_event(struct builder *b, const yaml_event_t *ev)
+{
+	struct vl_loc loc = mark_loc(ev->start_mark);
+	const yaml_char_t *anchor = NULL, *tag = NULL;
+	struct ynode *y;
+
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->docs > 1) {
+			vl_diag_err(b->d, loc, "a second YAML document; a topology file holds one");
+			return -EINVAL;
+		}
+		return 0;
+	case YAML_ALIAS_EVENT:
+		vl_diag_err(b->d, loc, "YAML aliases (*%s) are not supported; write the value out",
+			    vl_q((const char *)ev->data.alias.anchor));
+		return -EINVAL;
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		y = b->stack[--b->depth];
+		return y->type == Y_MAP ? check_duplicates(b, y) : 0;
+	default:
+		return 0;
+	}
+	/* Refusing anchors outright (not only aliases) keeps "billion laughs"
+	 * files from costing anything: nothing is ever expanded. */
+	if (anchor) {
+		vl_diag_err(b->d, loc, "YAML anchors (&%s) are not supported; write the value out",
+			    vl_q((const char *)anchor));
+		return -EINVAL;
+	}
+	if (tag) {
+		vl_diag_err(b->d, loc, "YAML tags (%s) are not supported",
+			    vl_q((const char *)tag));
+		return -EINVAL;
+	}
+	y = calloc(1, sizeof(*y));
+	if (!y)
+		return -ENOMEM;
+	y->loc = loc;
+	if (ev->type == YAML_SCALAR_EVENT) {
+		y->type = Y_SCALAR;
+		y->len = ev->data.scalar.length;
+		y->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		y->s = malloc(y->len + 1);
+		if (!y->s) {
+			free(y);
+			return -ENOMEM;
+		}
+		memcpy(y->s, ev->data.scalar.value, y->len);
+		y->s[y->len] = '\0';
+		/* "\0" in a double-quoted string: C strings cannot hold it. */
+		if (strlen(y->s) != y->len) {
+			vl_diag_err(b->d, loc, "NUL character in a string");
+			ynode_free(y);
+			return -EINVAL;
+		}
+		return place(b, y);
+	}
+	y->type = ev->type == YAML_MAPPING_START_EVENT ? Y_MAP : Y_SEQ;
+	if (b->depth >= VL_MAX_YAML_DEPTH) {
+		vl_diag_err(b->d, loc, "nesting deeper than %d levels", VL_MAX_YAML_DEPTH);
+		free(y);
+		return -EINVAL;
+	}
+	if (place(b, y) < 0)
+		return -EINVAL;
+	b->stack[b->depth++] = y;
+	return 0;
+}
+
+static struct ynode *build_tree(const char *buf, size_t len, struct vl_diags *d)
+{
+	struct builder b = { .d = d };
+	yaml_parser_t p;
+	bool done = false;
+	int r = 0;
+
+	if (check_bytes(buf, len, d) < 0)
+		return NULL;
+	if (!yaml_parser_initialize(&p))
+		return NULL;
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (!done && r == 0) {
+		yaml_event_t ev;
+
+		if (!yaml_parser_parse(&p, &ev)) {
+			struct vl_loc loc = mark_loc(p.problem_mark);
+
+			if (p.problem_mark.index < len && buf[p.problem_mark.index] == '\t')
+				vl_diag_err(d, loc, "a tab; YAML is indented with spaces only");
+			else if (p.context)
+				vl_diag_err(d, loc, "YAML syntax error: %s %s",
+					    p.problem ? p.problem : "invalid YAML", p.context);
+			else
+				vl_diag_err(d, loc, "YAML syntax error: %s",
+					    p.problem ? p.problem : "invalid YAML");
+			r = -EINVAL;
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		r = on_event(&b, &ev);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	if (r < 0) {
+		ynode_free(b.root);
+		return NULL;
+	}
+	if (!b.root)
+		vl_diag_err(d, ((struct vl_loc){ 1, 1 }),
+			    "the file is empty; expected a mapping with \"name\" and \"nodes\"");
+	return b.root;
+}
+
+/* --- reading the tree against the schema --- */
+
+struct reader {
+	struct vl_diags *d;
+	struct vl_lab *lab;
+	int oom;
+};
+
+static const char *type_name(const struct ynode *y)
+{
+	switch (y->type) {
+	case Y_MAP:
+		return "a mapping";
+	case Y_SEQ:
+		return "a list";
+	default:
+		return "a string";
+	}
+}
+
+/* A plain "", "~" or "null": "veth1:" and "veth1: {}" mean the same. */
+static bool is_null(const struct ynode *y)
+{
+	return y->type == Y_SCALAR && y->plain &&
+	       (!y->len || !strcmp(y->s, "~") || !strcmp(y->s, "null") ||
+		!strcmp(y->s, "Null") || !strcmp(y->s, "NULL"));
+}
+
+static void got(char *buf, size_t len, const struct ynode *y)
+{
+	if (y->type == Y_SCALAR)
+		snprintf(buf, len, "\"%s\"", vl_q(y->s));
+	else
+		snprintf(buf, len, "%s", type_name(y));
+}
+
+/* WHAT reads like "a list of addresses for interface \"veth0\"". */
+static bool want(struct reader *r, const struct ynode *y, enum ytype t,
+		 const char *what)
+{
+	char g[128];
+
+	if (y->type == t && !(t == Y_SCALAR && is_null(y)))
+		return true;
+	got(g, sizeof(g), y);
+	vl_diag_err(r->d, y->loc, "expected %s, got %s", what, g);
+	return false;
+}
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+struct field {
+	const char *key;
+	struct ynode *val;	/* out: NULL when absent */
+	struct vl_loc key_loc;
+};
+
+/* Match a mapping's keys to FIELDS; unknown keys are errors with a
+ * suggestion. WHERE names the mapping for messages. */
+static void take_fields(struct reader *r, const struct ynode *map,
+			struct field *fields, size_t nf, const char *where)
+{
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *k = map->kids[i];
+		struct vl_suggest s;
+		size_t f;
+
+		for (f = 0; f < nf; f++)
+			if (!strcmp(fields[f].key, k->s))
+				break;
+		if (f < nf) {
+			fields[f].val = map->kids[i + 1];
+			fields[f].key_loc = k->loc;
+			continue;
+		}
+		vl_suggest_init(&s, k->s);
+		for (f = 0; f < nf; f++)
+			vl_suggest_add(&s, fields[f].key);
+		if (vl_suggest_get(&s)) {
+			vl_diag_err(r->d, k->loc, "unknown key \"%s\" in %s; did you mean \"%s\"?",
+				    vl_q(k->s), where, vl_suggest_get(&s));
+		} else {
+			char list[256] = "";
+			size_t n = 0;
+
+			for (f = 0; f < nf; f++)
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+						      f ? ", " : "", fields[f].key);
+			vl_diag_err(r->d, k->loc, "unknown key \"%s\" in %s (expected %s)",
+				    vl_q(k->s), where, list);
+		}
+	}
+}
+
+static char *dup_str(struct reader *r, const char *s)
+{
+	char *c = strdup(s);
+
+	if (!c)
+		r->oom = 1;
+	return c;
+}
+
+/* An unsigned decimal in [MIN, MAX]; quoted or not, no sign, no leading
+ * zeros, no "0x": a typo must not become a different number. */
+static bool read_u32(struct reader *r, const struct ynode *y, uint32_t min,
+		     uint32_t max, const char *what, uint32_t *out)
+{
+	uint64_t v = 0;
+	bool ok = y->type == Y_SCALAR && y->len > 0 && y->len <= 10 &&
+		  !(y->s[0] == '0' && y->len > 1);
+
+	for (size_t i = 0; ok && i < y->len; i++) {
+		if (y->s[i] < '0' || y->s[i] > '9')
+			ok = false;
+		else
+			v = v * 10 + (uint64_t)(y->s[i] - '0');
+	}
+	if (!ok || v < min || v > max) {
+		char g[128];
+
+		got(g, sizeof(g), y);
+		vl_diag_err(r->d, y->loc, "expected %s (a whole number from %u to %u), got %s",
+			    what, min, max, g);
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static void read_addresses(struct reader *r, struct vl_iface *ifc,
+			   const struct ynode *y)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "a list of addresses for interface \"%s\"",
+		 vl_q(ifc->name));
+	if (!want(r, y, Y_SEQ, what))
+		return;
+	if (y->n > VL_MAX_ADDRS_PER_IFACE) {
+		vl_diag_err(r->d, y->loc, "more than %d addresses on interface \"%s\"",
+			    VL_MAX_ADDRS_PER_IFACE, vl_q(ifc->name));
+		return;
+	}
+	for (size_t i = 0; i < y->n; i++) {
+		const struct ynode *a = y->kids[i];
+		struct vl_prefix p;
+		const char *why;
+		struct vl_addr *slot;
+
+		if (!want(r, a, Y_SCALAR, "an address with a prefix length, like 192.168.2.11/24"))
+			continue;
+		if (vl_prefix_parse(a->s, true, &p, &why) < 0) {
+			vl_diag_err(r->d, a->loc, "invalid address \"%s\": %s", vl_q(a->s), why);
+			continue;
+		}
+		slot = vl_array_push(&ifc->addrs, &ifc->n_addrs, sizeof(*slot));
+		if (!slot) {
+			r->oom = 1;
+			return;
+		}
+		slot->p = p;
+		slot->loc = a->loc;
+	}
+}
+
+static void read_iface(struct reader *r, struct vl_node *node,
+		       const struct ynode *k, const struct ynode *v)
+{
+	struct field f[] = { { .key = "addresses" }, { .key = "mtu" }, { .key = "mac" }, { .key = "state" } };
+	struct vl_iface *ifc;
+	char where[96];
+	size_t idx;
+
+	/* "lo:" configures the loopback every node already has */
+	idx = strcmp(k->s, "lo") ? vl_node_add_iface(node, k->s, k->loc) : 0;
+	if (idx == VL_NONE) {
+		r->oom = 1;
+		return;
+	}
+	ifc = &node->ifaces[idx];
+	ifc->declared = true;
+	ifc->loc = k->loc;
+	if (is_null(v))
+		return;
+	snprintf(where, sizeof(where), "a mapping for interface \"%s\"", vl_q(k->s));
+	if (!want(r, v, Y_MAP, where))
+		return;
+	snprintf(where, sizeof(where), "interface \"%s\"", vl_q(k->s));
+	take_fields(r, v, f, NFIELDS(f), where);
+	if (f[0].val)
+		read_addresses(r, ifc, f[0].val);
+	if (f[1].val) {
+		ifc->mtu_loc = f[1].val->loc;
+		/* 68 is IPv4's minimum; 65535 is the largest a veth takes */
+		if (!read_u32(r, f[1].val, 68, 65535, "an MTU", &ifc->mtu))
+			ifc->mtu = 0;
+	}
+	if (f[2].val && want(r, f[2].val, Y_SCALAR, "a MAC address")) {
+		const char *why;
+
+		ifc->mac_loc = f[2].val->loc;
+		if (vl_mac_parse(f[2].val->s, ifc->mac, &why) < 0)
+			vl_diag_err(r->d, f[2].val->loc, "invalid MAC address \"%s\": %s",
+				    vl_q(f[2].val->s), why);
+		else
+			ifc->has_mac = true;
+	}
+	if (f[3].val && want(r, f[3].val, Y_SCALAR, "\"up\" or \"down\"")) {
+		if (!strcmp(f[3].val->s, "up"))
+			ifc->up = true;
+		else if (!strcmp(f[3].val->s, "down"))
+			ifc->up = false;
+		else
+			vl_diag_err(r->d, f[3].val->loc,
+				    "expected \"up\" or \"down\" for state, got \"%s\"",
+				    vl_q(f[3].val->s));
+	}
+}
+
+static void read_route(struct reader *r, struct vl_node *node,
+		       const struct ynode *y)
+{
+	struct field f[] = { { .key = "to" }, { .key = "via" }, { .key = "dev" }, { .key = "metric" } };
+	struct vl_route *rt;
+	const char *why;
+	char where[96];
+
+	snprintf(where, sizeof(where), "a route of node \"%s\" ({to: ..., via: ...})",
+		 vl_q(node->name));
+	if (!want(r, y, Y_MAP, where))
+		return;
+	rt = vl_array_push(&node->routes, &node->n_routes, sizeof(*rt));
+	if (!rt) {
+		r->oom = 1;
+		return;
+	}
+	rt->loc = y->loc;
+	snprintf(where, sizeof(where), "a route of node \"%s\"", vl_q(node->name));
+	take_fields(r, y, f, NFIELDS(f), where);
+	if (!f[0].val)
+		vl_diag_err(r->d, y->loc, "route without \"to\" (a prefix or \"default\")");
+	if (f[1].val && want(r, f[1].val, Y_SCALAR, "a gateway address for via")) {
+		rt->via_loc = f[1].val->loc;
+		if (vl_addr_parse(f[1].val->s, &rt->via, &why) < 0)
+			vl_diag_err(r->d, f[1].val->loc, "invalid gateway \"%s\": %s",
+				    vl_q(f[1].val->s), why);
+		else
+			rt->has_via = true;
+	}
+	if (f[0].val && want(r, f[0].val, Y_SCALAR, "a destination prefix or \"default\" for to")) {
+		const struct ynode *t = f[0].val;
+
+		rt->to_loc = t->loc;
+		if (!strcmp(t->s, "default")) {
+			/* the gateway says which family; IPv4 without one */
+			rt->is_default = true;
+			rt->dst.family = rt->has_via ? rt->via.family : AF_INET;
+		} else if (vl_prefix_parse(t->s, false, &rt->dst, &why) < 0) {
+			vl_diag_err(r->d, t->loc, "invalid destination \"%s\": %s",
+				    vl_q(t->s), why);
+			rt->dst.family = 0;	/* reported: no further checks */
+		} else if (!vl_prefix_is_network(&rt->dst)) {
+			struct vl_prefix net = rt->dst;
+			char s[VL_PREFIX_STRLEN];
+			unsigned n = vl_addr_bytes(net.family);
+
+			for (unsigned bit = net.len; bit < n * 8; bit++)
+				net.addr[bit / 8] &= (unsigned char)~(0x80 >> (bit % 8));
+			vl_prefix_str(&net, s, sizeof(s));
+			vl_diag_err(r->d, t->loc,
+				    "destination \"%s\" has host bits set; did you mean \"%s\"?",
+				    vl_q(t->s), s);
+		}
+	}
+	if (f[2].val && want(r, f[2].val, Y_SCALAR, "an interface name for dev")) {
+		rt->dev = dup_str(r, f[2].val->s);
+		rt->dev_loc = f[2].val->loc;
+	}
+	if (f[3].val) {
+		uint32_t m;
+
+		if (read_u32(r, f[3].val, 0, UINT32_MAX, "a route metric", &m)) {
+			rt->metric = m;
+			rt->has_metric = true;
+		}
+	}
+}
+
+/* Sysctl values are numbers, or several separated by blanks
+ * (ip_local_port_range: "32768 60999"); normalised to single spaces. */
+static char *sysctl_value(struct reader *r, const struct ynode *y)
+{
+	char *out, *o;
+	bool ok = y->len > 0;
+
+	if (!ok)
+		return NULL;
+	out = malloc(y->len + 1);
+	if (!out) {
+		r->oom = 1;
+		return NULL;
+	}
+	o = out;
+	for (size_t i = 0; i < y->len;) {
+		if (y->s[i] == ' ' || y->s[i] == '\t') {
+			if (o != out && o[-1] != ' ')
+				*o++ = ' ';
+			i++;
+			continue;
+		}
+		if (y->s[i] == '-' && i + 1 < y->len && y->s[i + 1] >= '0' && y->s[i + 1] <= '9')
+			*o++ = y->s[i++];
+		if (i >= y->len || y->s[i] < '0' || y->s[i] > '9') {
+			ok = false;
+			break;
+		}
+		while (i < y->len && y->s[i] >= '0' && y->s[i] <= '9')
+			*o++ = y->s[i++];
+		if (i < y->len && y->s[i] != ' ' && y->s[i] != '\t') {
+			ok = false;
+			break;
+		}
+	}
+	while (o != out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	if (!ok || o == out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void read_sysctls(struct reader *r, struct vl_node *node,
+			 const struct ynode *y)
+{
+	char where[96];
+
+	snprintf(where, sizeof(where), "a mapping of sysctl keys to values for node \"%s\"",
+		 vl_q(node->name));
+	if (is_null(y) || !want(r, y, Y_MAP, where))
+		return;
+	for (size_t i = 0; i + 1 < y->n; i += 2) {
+		const struct ynode *k = y->kids[i], *v = y->kids[i + 1];
+		struct vl_sysctl *sc;
+		char *val;
+
+		if (!want(r, v, Y_SCALAR, "a number for a sysctl value"))
+			continue;
+		/* a value that is not numbers is kept as written: validate
+		 * checks the key against the allowlist first, then the value */
+		val = sysctl_value(r, v);
+		if (!val && !(val = dup_str(r, v->s)))
+			return;
+		sc = vl_array_push(&node->sysctls, &node->n_sysctls, sizeof(*sc));
+		if (!sc) {
+			free(val);
+			r->oom = 1;
+			return;
+		}
+		sc->key = dup_str(r, k->s);
+		sc->value = val;
+		sc->loc = k->loc;
+		sc->value_loc = v->loc;
+	}
+}
+
+static void read_node(struct reader *r, const struct ynode *k,
+		      const struct ynode *v)
+{
+	struct field f[] = { { .key = "interfaces" }, { .key = "routes" }, { .key = "sysctls" } };
+	struct vl_node *node;
+	char where[96];
+
+	node = vl_array_push(&r->lab->nodes, &r->lab->n_nodes, sizeof(*node));
+	if (!node) {
+		r->oom = 1;
+		return;
+	}
+	node->name = dup_str(r, k->s);
+	node->loc = k->loc;
+	/* lo exists in every namespace and is up unless the file says not */
+	if (!node->name || vl_node_add_iface(node, "lo", k->loc) == VL_NONE) {
+		r->oom = 1;
+		return;
+	}
+	if (is_null(v))
+		return;
+	snprintf(where, sizeof(where), "a mapping for node \"%s\"", vl_q(k->s));
+	if (!want(r, v, Y_MAP, where))
+		return;
+	snprintf(where, sizeof(where), "node \"%s\"", vl_q(k->s));
+	take_fields(r, v, f, NFIELDS(f), where);
+	if (f[0].val && !is_null(f[0].val)) {
+		const struct ynode *m = f[0].val;
+
+		snprintf(where, sizeof(where), "a mapping of interfaces for node \"%s\"",
+			 vl_q(k->s));
+		if (want(r, m, Y_MAP, where)) {
+			if (m->n / 2 > VL_MAX_IFACES_PER_NODE)
+				vl_diag_err(r->d, m->loc, "more than %d interfaces in node \"%s\"",
+					    VL_MAX_IFACES_PER_NODE, vl_q(k->s));
+			for (size_t i = 0; i + 1 < m->n && !r->oom &&
+			     i / 2 < VL_MAX_IFACES_PER_NODE; i += 2)
+				read_iface(r, node, m->kids[i], m->kids[i + 1]);
+		}
+	}
+	if (f[1].val && !is_null(f[1].val)) {
+		snprintf(where, sizeof(where), "a list of routes for node \"%s\"", vl_q(k->s));
+		if (want(r, f[1].val, Y_SEQ, where)) {
+			if (f[1].val->n > VL_MAX_ROUTES_PER_NODE)
+				vl_diag_err(r->d, f[1].val->loc, "more than %d routes in node \"%s\"",
+					    VL_MAX_ROUTES_PER_NODE, vl_q(k->s));
+			else
+				for (size_t i = 0; i < f[1].val->n && !r->oom; i++)
+					read_route(r, node, f[1].val->kids[i]);
+		}
+	}
+	if (f[2].val) {
+		if (f[2].val->n / 2 > VL_MAX_SYSCTLS_PER_NODE)
+			vl_diag_err(r->d, f[2].val->loc, "more than %d sysctls in node \"%s\"",
+				    VL_MAX_SYSCTLS_PER_NODE, vl_q(k->s));
+		else
+			read_sysctls(r, node, f[2].val);
+	}
+}
+
+static void read_endpoint(struct reader *r, struct vl_link *l,
+			  const struct ynode *y)
+{
+	struct vl_endpoint *ep;
+	const char *colon;
+
+	if (!want(r, y, Y_SCALAR, "an endpoint \"node:interface\""))
+		return;
+	colon = strchr(y->s, ':');
+	if (!colon || colon == y->s || !colon[1]) {
+		vl_diag_err(r->d, y->loc, "expected an endpoint \"node:interface\", got \"%s\"",
+			    vl_q(y->s));
+		return;
+	}
+	ep = vl_array_push(&l->ends, &l->n_ends, sizeof(*ep));
+	if (!ep) {
+		r->oom = 1;
+		return;
+	}
+	ep->node = strndup(y->s, (size_t)(colon - y->s));
+	ep->iface = strdup(colon + 1);
+	if (!ep->node || !ep->iface)
+		r->oom = 1;
+	ep->loc = y->loc;
+	ep->node_idx = VL_NONE;
+	ep->iface_idx = VL_NONE;
+}
+
+static void read_link(struct reader *r, const struct ynode *y)
+{
+	struct field f[] = { { .key = "kind" }, { .key = "endpoints" } };
+	const struct ynode *eps;
+	struct vl_link *l;
+
+	if (!want(r, y, Y_MAP, "a link ({endpoints: [node:iface, node:iface]})"))
+		return;
+	l = vl_array_push(&r->lab->links, &r->lab->n_links, sizeof(*l));
+	if (!l) {
+		r->oom = 1;
+		return;
+	}
+	l->loc = y->loc;
+	l->kind = &vl_link_veth;
+	take_fields(r, y, f, NFIELDS(f), "a link");
+	if (f[0].val && want(r, f[0].val, Y_SCALAR, "a link kind")) {
+		l->kind = vl_link_kind_find(f[0].val->s);
+		if (!l->kind) {
+			struct vl_suggest s;
+			const char *hint;
+
+			vl_suggest_init(&s, f[0].val->s);
+			for (size_t i = 0; vl_link_kinds[i]; i++)
+				vl_suggest_add(&s, vl_link_kinds[i]->name);
+			hint = vl_suggest_get(&s);
+			vl_diag_err(r->d, f[0].val->loc, "unknown link kind \"%s\"%s%s%s",
+				    vl_q(f[0].val->s), hint ? "; did you mean \"" : "",
+				    hint ? hint : "", hint ? "\"?" : " (known: veth)");
+			l->kind = &vl_link_veth;
+		}
+	}
+	eps = f[1].val;
+	if (!eps) {
+		vl_diag_err(r->d, y->loc, "link without \"endpoints\"");
+		return;
+	}
+	if (!want(r, eps, Y_SEQ, "a list of endpoints [node:iface, node:iface]"))
+		return;
+	for (size_t i = 0; i < eps->n && !r->oom && i < 64; i++)
+		read_endpoint(r, l, eps->kids[i]);
+	if (eps->n < l->kind->min_ends || eps->n > l->kind->max_ends) {
+		if (l->kind->min_ends == l->kind->max_ends)
+			vl_diag_err(r->d, eps->loc, "a %s link has exactly %zu endpoints, got %zu",
+				    l->kind->name, l->kind->min_ends, eps->n);
+		else
+			vl_diag_err(r->d, eps->loc, "a %s link has %zu to %zu endpoints, got %zu",
+				    l->kind->name, l->kind->min_ends, l->kind->max_ends, eps->n);
+	}
+}
+
+static void read_lab(struct reader *r, const struct ynode *root)
+{
+	struct field f[] = { { .key = "name" }, { .key = "nodes" }, { .key = "links" } };
+
+	if (!want(r, root, Y_MAP, "a mapping with \"name\" and \"nodes\" at the top"))
+		return;
+	take_fields(r, root, f, NFIELDS(f), "the topology");
+	if (!f[0].val)
+		vl_diag_err(r->d, root->loc, "missing \"name\" (the lab's name)");
+	else if (want(r, f[0].val, Y_SCALAR, "a lab name")) {
+		r->lab->name = dup_str(r, f[0].val->s);
+		r->lab->name_loc = f[0].val->loc;
+	}
+	if (!f[1].val) {
+		vl_diag_err(r->d, root->loc, "missing \"nodes\" (at least one node)");
+	} else if (want(r, f[1].val, Y_MAP, "a mapping of node names to nodes")) {
+		const struct ynode *m = f[1].val;
+
+		if (m->n / 2 > VL_MAX_NODES) {
+			vl_diag_err(r->d, m->loc, "more than %d nodes", VL_MAX_NODES);
+			return;
+		}
+		if (m->n == 0)
+			vl_diag_err(r->d, m->loc, "no nodes; a lab needs at least one");
+		for (size_t i = 0; i + 1 < m->n && !r->oom; i += 2)
+			read_node(r, m->kids[i], m->kids[i + 1]);
+	}
+	if (f[2].val && !is_null(f[2].val) &&
+	    want(r, f[2].val, Y_SEQ, "a list of links")) {
+		if (f[2].val->n > VL_MAX_LINKS) {
+			vl_diag_err(r->d, f[2].val->loc, "more than %d links", VL_MAX_LINKS);
+			return;
+		}
+		for (size_t i = 0; i < f[2].val->n && !r->oom; i++)
+			read_link(r, f[2].val->kids[i]);
+	}
+}
+
+int vl_topo_parse(const char *name, const char *buf, size_t len,
+		  struct vl_lab **out, struct vl_diags *d)
+{
+	struct reader r = { .d = d };
+	struct ynode *root;
+
+	*out = NULL;
+	if (len > VL_MAX_FILE_SIZE) {
+		vl_diag_err(d, ((struct vl_loc){ 1, 1 }),
+			    "file is larger than %u bytes", VL_MAX_FILE_SIZE);
+		return -EINVAL;
+	}
+	root = build_tree(buf, len, d);
+	if (!root)
+		return d->n_errors ? -EINVAL : -ENOMEM;
+	r.lab = vl_lab_new(name);
+	if (!r.lab) {
+		ynode_free(root);
+		return -ENOMEM;
+	}
+	read_lab(&r, root);
+	ynode_free(root);
+	if (r.oom) {
+		vl_lab_free(r.lab);
+		return -ENOMEM;
+	}
+	*out = r.lab;
+	return 0;
+}
+
+int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
+		 struct vl_error *err)
+{
+	const char *src = strcmp(path, "-") ? path : "/dev/stdin";
+	struct vl_lab *lab;
+	size_t len;
+	char *buf;
+	int r;
+
+	*out = NULL;
+	r = vl_read_file(src, VL_MAX_FILE_SIZE, &buf, &len);
+	if (r == -EFBIG)
+		return vl_err(err, r, "%s: larger than the %u-byte limit for a topology",
+			      path, VL_MAX_FILE_SIZE);
+	if (r < 0)
+		return vl_err_sys(err, r, "read %s", path);
+	r = vl_topo_parse(path, buf, len, &lab, d);
+	free(buf);
+	if (r == -ENOMEM)
+		return vl_err_sys(err, r, "parse %s", path);
+	if (r < 0)
+		goto invalid;
+	vl_topo_validate(lab, d);
+	if (d->n_errors) {
+		vl_lab_free(lab);
+		goto invalid;
+	}
+	*out = lab;
+	vl_diags_sort(d);
+	return 0;
+invalid:
+	vl_diags_sort(d);
+	return vl_err(err, -EINVAL, "%s: %zu error%s", path, d->n_errors,
+		      d->n_errors == 1 ? "" : "s");
+}

@@ -33,7 +33,7 @@ void vl_diag(struct vl_diags *d, enum vl_severity sev, struct vl_loc loc,
 		d->n_errors++;
 	else
 		d->n_warnings++;
-	if (d->n >= VL_MAX_DIAGS) {
+	if (d->n >= VL_MAX_DIAGS_KEPT) {
 		d->truncated = true;
 		return;
 	}
@@ -90,14 +90,16 @@ int vl_diag_format(const struct vl_diag *g, char *buf, size_t len)
 
 void vl_diags_print(const struct vl_diags *d, FILE *f)
 {
-	for (size_t i = 0; i < d->n; i++) {
+	size_t shown = d->n < VL_MAX_DIAGS ? d->n : VL_MAX_DIAGS;
+
+	for (size_t i = 0; i < shown; i++) {
 		const struct vl_diag *g = &d->v[i];
 
 		fprintf(f, "%s:%u:%u: %s: %s\n", d->file, g->loc.line,
 			g->loc.col, g->sev == VL_ERROR ? "error" : "warning",
 			g->msg);
 	}
-	if (d->truncated)
+	if (d->truncated || shown < d->n)
 		fprintf(f, "%s: too many problems; only the first %d are shown "
 			"(%zu errors, %zu warnings in all)\n", d->file,
 			VL_MAX_DIAGS, d->n_errors, d->n_warnings);

@@ -21,7 +21,9 @@ struct vl_diag {
 	char *msg;
 };
 
-/* Past this many, one "too many errors" note stands for the rest. */
+/* Problems kept, and printed after sorting by position; past these
+ * limits one "too many problems" line stands for the rest. */
+#define VL_MAX_DIAGS_KEPT 10000
 #define VL_MAX_DIAGS 100
 
 struct vl_diags {

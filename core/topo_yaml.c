@@ -467,7 +467,7 @@ static bool read_u32(struct reader *r, const struct ynode *y, uint32_t min,
 static void read_addresses(struct reader *r, struct vl_iface *ifc,
 			   const struct ynode *y)
 {
-	char what[96];
+	char what[512];
 
 	snprintf(what, sizeof(what), "a list of addresses for interface \"%s\"",
 		 vl_q(ifc->name));
@@ -505,7 +505,7 @@ static void read_iface(struct reader *r, struct vl_node *node,
 {
 	struct field f[] = { { .key = "addresses" }, { .key = "mtu" }, { .key = "mac" }, { .key = "state" } };
 	struct vl_iface *ifc;
-	char where[96];
+	char where[512];
 	size_t idx;
 
 	/* "lo:" configures the loopback every node already has */
@@ -560,7 +560,7 @@ static void read_route(struct reader *r, struct vl_node *node,
 	struct field f[] = { { .key = "to" }, { .key = "via" }, { .key = "dev" }, { .key = "metric" } };
 	struct vl_route *rt;
 	const char *why;
-	char where[96];
+	char where[512];
 
 	snprintf(where, sizeof(where), "a route of node \"%s\" ({to: ..., via: ...})",
 		 vl_q(node->name));
@@ -671,7 +671,7 @@ static char *sysctl_value(struct reader *r, const struct ynode *y)
 static void read_sysctls(struct reader *r, struct vl_node *node,
 			 const struct ynode *y)
 {
-	char where[96];
+	char where[512];
 
 	snprintf(where, sizeof(where), "a mapping of sysctl keys to values for node \"%s\"",
 		 vl_q(node->name));
@@ -707,7 +707,7 @@ static void read_node(struct reader *r, const struct ynode *k,
 {
 	struct field f[] = { { .key = "interfaces" }, { .key = "routes" }, { .key = "sysctls" } };
 	struct vl_node *node;
-	char where[96];
+	char where[512];
 
 	node = vl_array_push(&r->lab->nodes, &r->lab->n_nodes, sizeof(*node));
 	if (!node) {

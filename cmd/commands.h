@@ -2,6 +2,8 @@
 #ifndef VL_COMMANDS_H
 #define VL_COMMANDS_H
 
+#include <stdio.h>
+
 /* Exit statuses shared by every command (documented in vethlab(1)). */
 enum {
 	VL_EXIT_OK = 0,
@@ -27,5 +29,29 @@ const struct vl_command *vl_command_find(const char *name);
 
 int cmd_validate(int argc, char *argv[]);
 int cmd_graph(int argc, char *argv[]);
+int cmd_up(int argc, char *argv[]);
+int cmd_plan(int argc, char *argv[]);
+int cmd_down(int argc, char *argv[]);
+int cmd_status(int argc, char *argv[]);
+int cmd_ls(int argc, char *argv[]);
+int cmd_exec(int argc, char *argv[]);
+
+struct vl_lab;
+struct vl_state;
+struct vl_plan;
+struct vl_error;
+
+/* Load and validate FILE, printing its problems. 0, or the exit status
+ * to return: VL_EXIT_USAGE for an invalid file, VL_EXIT_FAIL otherwise. */
+int vl_cmd_load(const char *cmd, const char *file, struct vl_lab **lab);
+/* Print "vethlab CMD: message" once; returns VL_EXIT_FAIL. */
+int vl_cmd_fail(const char *cmd, const struct vl_error *err);
+/* Observe the lab's namespaces and plan; both outputs are the caller's. */
+int vl_cmd_observe_plan(const struct vl_lab *lab, struct vl_state *st,
+			struct vl_lab **observed, struct vl_plan *plan,
+			struct vl_error *err);
+void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f);
+/* A lab name given with --lab: the rules of a topology's name. */
+int vl_cmd_check_lab_name(const char *cmd, const char *name);
 
 #endif

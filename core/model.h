@@ -43,6 +43,12 @@ struct vl_iface {
 	size_t n_addrs;
 	/* Which link this interface is an end of, (size_t)-1 for none. */
 	size_t link, link_end;
+	/* Observed state only (core/observe.c): */
+	int ifindex;
+	char kind[16];		/* "veth", "" for a device without kind */
+	int peer_ifindex;	/* a veth's other end, 0 if unknown */
+	int peer_nsid;		/* -1: the peer is in the same namespace */
+	bool owned;		/* recorded in the lab's journal as ours */
 };
 
 struct vl_route {
@@ -55,6 +61,7 @@ struct vl_route {
 	bool has_metric;
 	uint32_t metric;
 	struct vl_loc to_loc, via_loc, dev_loc;
+	int oif;		/* observed: output interface index */
 };
 
 struct vl_sysctl {
@@ -72,6 +79,9 @@ struct vl_node {
 	size_t n_routes;
 	struct vl_sysctl *sysctls;
 	size_t n_sysctls;
+	/* Observed state only: */
+	bool present;		/* its namespace exists and is the lab's */
+	bool stale;		/* a half-made namespace entry to redo */
 };
 
 struct vl_endpoint {

@@ -33,6 +33,10 @@ size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d);
 int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
 		 struct vl_error *err);
 
+/* Why S is not a valid lab or node name of at most MAX characters, or
+ * NULL when it is. */
+const char *vl_name_problem(const char *s, size_t max);
+
 /* The interface a sysctl key names ("veth0" in net.ipv4.conf.veth0.x),
  * or NULL for global keys and all/default. Points into KEY; LEN out. */
 const char *vl_sysctl_key_iface(const char *key, size_t *len);

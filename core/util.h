@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* "did you mean": the closest candidate within a small edit distance. */
 struct vl_suggest {
@@ -22,6 +23,9 @@ const char *vl_suggest_get(const struct vl_suggest *s);
  * message, and not from more than one thread. */
 const char *vl_q(const char *s);
 const char *vl_qn(const char *s, size_t len);
+
+/* S as a JSON string, quotes included; NULL as null. */
+void vl_json_str(FILE *f, const char *s);
 
 /* Read a whole regular file of at most MAX bytes into a NUL-terminated
  * buffer. -EFBIG when larger. */

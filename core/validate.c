@@ -21,7 +21,7 @@ struct checker {
 /* Lab and node names become namespace names and state paths: lower-case
  * letters, digits and inner dashes only, so "..", "/" and spaces cannot
  * appear and "<lab>-<node>" is always a valid file name. */
-static const char *bad_name(const char *s, size_t max)
+const char *vl_name_problem(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
@@ -69,7 +69,7 @@ static void check_names(struct checker *c)
 	struct vl_lab *lab = c->lab;
 
 	if (lab->name) {
-		const char *why = bad_name(lab->name, VL_MAX_LAB_NAME);
+		const char *why = vl_name_problem(lab->name, VL_MAX_LAB_NAME);
 
 		if (why)
 			vl_diag_err(c->d, lab->name_loc,
@@ -78,7 +78,7 @@ static void check_names(struct checker *c)
 	}
 	for (size_t i = 0; i < lab->n_nodes; i++) {
 		struct vl_node *n = &lab->nodes[i];
-		const char *why = bad_name(n->name, VL_MAX_NODE_NAME);
+		const char *why = vl_name_problem(n->name, VL_MAX_NODE_NAME);
 
 		if (why)
 			vl_diag_err(c->d, n->loc,

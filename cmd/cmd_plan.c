@@ -1,0 +1,77 @@
+/* vethlab plan FILE: what `up` would do, without doing it. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd/commands.h"
+#include "core/plan.h"
+#include "core/state.h"
+#include "core/topo.h"
+
+static const char help[] =
+	"Prints the changes `vethlab up FILE` would make, one per line, and\n"
+	"changes nothing.\n\n"
+	"Options:\n"
+	"  --exit-code   exit 0 when there is nothing to do, 2 when changes are\n"
+	"                pending, 1 on error\n"
+	"  --json        print the plan as a JSON array\n\n"
+	"Exit status (without --exit-code): 0 planned, 1 error, 2 usage or\n"
+	"invalid file.\n";
+
+int cmd_plan(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "exit-code", no_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vl_error err = { 0 };
+	struct vl_lab *lab = NULL, *obs = NULL;
+	struct vl_plan plan = { 0 };
+	bool exit_code = false, json = false;
+	struct vl_state st;
+	int c, r, status;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			vl_usage(vl_command_find("plan"), help);
+			return VL_EXIT_OK;
+		case 'e':
+			exit_code = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return VL_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "vethlab plan: expected one FILE\n");
+		return VL_EXIT_USAGE;
+	}
+	status = vl_cmd_load("plan", argv[optind], &lab);
+	if (status)
+		return exit_code ? VL_EXIT_FAIL : status;
+	r = vl_state_open(&st, lab->name, &err);
+	if (r == 0) {
+		r = vl_cmd_observe_plan(lab, &st, &obs, &plan, &err);
+		vl_state_close(&st);
+	}
+	if (r < 0) {
+		vl_lab_free(lab);
+		return vl_cmd_fail("plan", &err);
+	}
+	if (json)
+		vl_plan_json(&plan, lab->name, stdout);
+	else if (plan.n)
+		vl_cmd_print_plan(&plan, lab->name, stdout);
+	else
+		fprintf(stderr, "no changes: lab %s matches %s\n", lab->name, argv[optind]);
+	status = exit_code && plan.n ? 2 : VL_EXIT_OK;
+	vl_plan_fini(&plan);
+	vl_lab_free(obs);
+	vl_lab_free(lab);
+	return status;
+}

@@ -1,0 +1,127 @@
+/* vethlab up FILE: make the kernel match the file, verify, or roll back. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "core/apply.h"
+#include "core/plan.h"
+#include "core/state.h"
+#include "core/topo.h"
+#include "core/util.h"
+
+static const char help[] =
+	"Creates what is missing, changes what differs and removes the lab's\n"
+	"objects that the file no longer has, printing one line per change;\n"
+	"then reads the kernel back to verify. On a failure, or on SIGINT,\n"
+	"SIGTERM or SIGHUP, the changes made so far are undone.\n\n"
+	"Exit status: 0 converged and verified, 1 failed (and rolled back),\n"
+	"2 usage or invalid file.\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Signals during apply only set a flag: the apply loop stops between two
+ * actions and rolls back, so nothing is ever left half-made. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int verify(const struct vl_lab *lab, struct vl_state *st, struct vl_error *err)
+{
+	struct vl_lab *obs;
+	struct vl_plan plan;
+	char line[512];
+	int r = vl_cmd_observe_plan(lab, st, &obs, &plan, err);
+
+	if (r < 0)
+		return vl_err_wrap(err, "verify");
+	if (plan.n) {
+		vl_action_str(&plan.v[0], lab->name, line, sizeof(line));
+		r = vl_err(err, -EIO, "verify %s: the kernel still differs from the file after apply: "
+			   "%s%s", lab->name, line, plan.n > 1 ? " (and more)" : "");
+	}
+	vl_plan_fini(&plan);
+	vl_lab_free(obs);
+	return r;
+}
+
+int cmd_up(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vl_apply_opts aopts = { .out = stdout, .interrupted = &interrupted };
+	struct vl_error err = { 0 };
+	struct vl_lab *lab = NULL, *obs = NULL;
+	struct vl_plan plan = { 0 };
+	struct vl_state st;
+	size_t len;
+	char *buf = NULL;
+	bool fresh;
+	int c, r, status;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			vl_usage(vl_command_find("up"), help);
+			return VL_EXIT_OK;
+		}
+		return VL_EXIT_USAGE;
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "vethlab up: expected one FILE\n");
+		return VL_EXIT_USAGE;
+	}
+	status = vl_cmd_load("up", argv[optind], &lab);
+	if (status)
+		return status;
+	r = vl_state_open(&st, lab->name, &err);
+	if (r < 0) {
+		vl_lab_free(lab);
+		return vl_cmd_fail("up", &err);
+	}
+	fresh = st.n_netns == 0;
+	r = vl_cmd_observe_plan(lab, &st, &obs, &plan, &err);
+	if (r == 0 && plan.n) {
+		catch_signals();
+		r = vl_apply(lab, obs, &plan, &st, &aopts, &err);
+		if (r < 0)
+			vl_err_wrap(&err, "up %s", lab->name);
+		else
+			r = verify(lab, &st, &err);
+	}
+	/* keep the file the lab was made from, for status --lab */
+	if (r == 0 && strcmp(argv[optind], "-") &&
+	    vl_read_file(argv[optind], VL_MAX_FILE_SIZE, &buf, &len) == 0) {
+		r = vl_state_save_topology(&st, buf, len, &err);
+		free(buf);
+	}
+	/* a new lab that failed leaves no trace, not even its state */
+	if (r < 0 && fresh && st.n_netns == 0) {
+		struct vl_error ignored = { 0 };
+
+		vl_state_remove(&st, &ignored);
+	}
+	vl_plan_fini(&plan);
+	vl_lab_free(obs);
+	vl_state_close(&st);
+	vl_lab_free(lab);
+	if (r < 0)
+		return vl_cmd_fail("up", &err);
+	return VL_EXIT_OK;
+}

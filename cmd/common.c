@@ -1,0 +1,76 @@
+/* What several commands share: loading a file with its diagnostics, the
+ * lab's state, and observing + planning. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "core/observe.h"
+#include "core/plan.h"
+#include "core/topo.h"
+
+int vl_cmd_load(const char *cmd, const char *file, struct vl_lab **lab)
+{
+	struct vl_error err = { 0 };
+	struct vl_diags d;
+	int r;
+
+	if (vl_diags_init(&d, file) < 0) {
+		fprintf(stderr, "vethlab %s: out of memory\n", cmd);
+		return VL_EXIT_FAIL;
+	}
+	r = vl_topo_load(file, lab, &d, &err);
+	vl_diags_print(&d, stderr);
+	vl_diags_fini(&d);
+	if (r == -EINVAL) {
+		fprintf(stderr, "vethlab %s: %s\n", cmd, err.msg);
+		return VL_EXIT_USAGE;
+	}
+	if (r < 0)
+		return vl_cmd_fail(cmd, &err);
+	return 0;
+}
+
+int vl_cmd_fail(const char *cmd, const struct vl_error *err)
+{
+	fprintf(stderr, "vethlab %s: %s\n", cmd, err->msg);
+	return VL_EXIT_FAIL;
+}
+
+int vl_cmd_observe_plan(const struct vl_lab *lab, struct vl_state *st,
+			struct vl_lab **observed, struct vl_plan *plan,
+			struct vl_error *err)
+{
+	int r = vl_observe(lab, st, observed, err);
+
+	if (r < 0)
+		return vl_err_wrap(err, "%s", lab->name);
+	r = vl_plan_make(lab, *observed, plan, err);
+	if (r < 0) {
+		vl_lab_free(*observed);
+		*observed = NULL;
+		return vl_err_wrap(err, "%s", lab->name);
+	}
+	return 0;
+}
+
+void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f)
+{
+	char line[512];
+
+	for (size_t i = 0; i < plan->n; i++) {
+		vl_action_str(&plan->v[i], lab, line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+}
+
+int vl_cmd_check_lab_name(const char *cmd, const char *name)
+{
+	const char *why = vl_name_problem(name, VL_MAX_LAB_NAME);
+
+	if (why) {
+		fprintf(stderr, "vethlab %s: invalid lab name \"%s\": %s\n", cmd, name, why);
+		return VL_EXIT_USAGE;
+	}
+	return 0;
+}

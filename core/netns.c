@@ -1,0 +1,214 @@
+/* Creating, opening and entering network namespaces. The thread that
+ * enters one always comes back before it does anything else. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+
+#include "core/netns.h"
+
+static dev_t host_dev;
+static ino_t host_ino;
+static bool host_known;
+
+/* The first call happens before any setns: we are in the host's. */
+static void remember_host(void)
+{
+	struct stat st;
+
+	if (host_known)
+		return;
+	if (stat("/proc/self/ns/net", &st) == 0) {
+		host_dev = st.st_dev;
+		host_ino = st.st_ino;
+		host_known = true;
+	}
+}
+
+bool vl_netns_is_host(int fd)
+{
+	struct stat st;
+
+	remember_host();
+	/* unknown counts as host: refuse rather than risk it */
+	if (!host_known || fstat(fd, &st) < 0)
+		return true;
+	return st.st_dev == host_dev && st.st_ino == host_ino;
+}
+
+unsigned long vl_netns_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+static int path_of(const char *name, char *buf, size_t len,
+		   struct vl_error *err)
+{
+	int n = snprintf(buf, len, "%s/%s", VL_NETNS_DIR, name);
+
+	if (n < 0 || (size_t)n >= len || strchr(name, '/') || !name[0] ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
+		return vl_err(err, -EINVAL, "invalid namespace name \"%s\"", name);
+	return 0;
+}
+
+/* /run/netns must be a shared mount so that namespaces pinned there are
+ * seen from every mount namespace; iproute2 sets it up the same way. */
+static int prepare_dir(struct vl_error *err)
+{
+	static bool done;
+	bool bound = false;
+
+	if (done)
+		return 0;
+	if (mkdir(VL_NETNS_DIR, 0755) < 0 && errno != EEXIST)
+		return vl_err_sys(err, errno, "mkdir %s", VL_NETNS_DIR);
+	while (mount("", VL_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
+		if (errno != EINVAL || bound)
+			return vl_err_sys(err, errno, "make %s a shared mount", VL_NETNS_DIR);
+		if (mount(VL_NETNS_DIR, VL_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+			return vl_err_sys(err, errno, "bind-mount %s", VL_NETNS_DIR);
+		bound = true;
+	}
+	done = true;
+	return 0;
+}
+
+static int check_netns_fd(int fd, const char *path, struct vl_error *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return vl_err_sys(err, errno, "statfs %s", path);
+	if (sfs.f_type != NSFS_MAGIC || ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+		return vl_err(err, -EINVAL, "%s is not a network namespace", path);
+	if (vl_netns_is_host(fd))
+		return vl_err(err, -EPERM, "%s is the host's own network namespace", path);
+	return 0;
+}
+
+int vl_netns_open(const char *name, int *fd, struct vl_error *err)
+{
+	char path[256];
+	int r;
+
+	*fd = -1;
+	r = path_of(name, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	r = open(path, O_RDONLY | O_CLOEXEC);
+	if (r < 0) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		return vl_err_sys(err, errno, "open %s", path);
+	}
+	*fd = r;
+	r = check_netns_fd(*fd, path, err);
+	if (r < 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return r;
+}
+
+int vl_netns_enter(int fd, int *saved, struct vl_error *err)
+{
+	remember_host();
+	if (vl_netns_is_host(fd))
+		return vl_err(err, -EPERM, "refusing to enter the host's network namespace");
+	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0)
+		return vl_err_sys(err, errno, "open /proc/thread-self/ns/net");
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		close(*saved);
+		*saved = -1;
+		return vl_err_sys(err, e, "enter network namespace");
+	}
+	return 0;
+}
+
+int vl_netns_leave(int saved, struct vl_error *err)
+{
+	int r = 0;
+
+	if (setns(saved, CLONE_NEWNET) < 0)
+		r = vl_err_sys(err, errno, "return to the original network namespace");
+	close(saved);
+	return r;
+}
+
+int vl_netns_add(const char *name, int *fd, struct vl_error *err)
+{
+	char path[256];
+	int r, pin, saved;
+
+	*fd = -1;
+	r = path_of(name, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	remember_host();
+	r = prepare_dir(err);
+	if (r < 0)
+		return r;
+	pin = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (pin < 0) {
+		if (errno == EEXIST)
+			return vl_err(err, -EEXIST, "namespace %s exists", name);
+		return vl_err_sys(err, errno, "create %s", path);
+	}
+	close(pin);
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0) {
+		r = vl_err_sys(err, errno, "open /proc/thread-self/ns/net");
+		goto undo_file;
+	}
+	if (unshare(CLONE_NEWNET) < 0) {
+		r = vl_err_sys(err, errno, "create network namespace %s", name);
+		close(saved);
+		goto undo_file;
+	}
+	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		r = vl_err_sys(err, errno, "pin network namespace at %s", path);
+	else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		r = vl_err_sys(err, errno, "open %s", path);
+	if (vl_netns_leave(saved, err) < 0)
+		r = err->code;
+	if (r < 0) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		umount2(path, MNT_DETACH);
+		goto undo_file;
+	}
+	return 0;
+undo_file:
+	unlink(path);
+	return r;
+}
+
+int vl_netns_del(const char *name, struct vl_error *err)
+{
+	char path[256];
+	int r = path_of(name, path, sizeof(path), err);
+
+	if (r < 0)
+		return r;
+	/* EINVAL: not a mount point (a half-made entry); unlink it anyway */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return vl_err_sys(err, errno, "unmount %s", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return vl_err_sys(err, errno, "remove %s", path);
+	return 0;
+}

@@ -1,0 +1,397 @@
+/* The per-lab lock and the journal of owned objects. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/model.h"
+#include "core/state.h"
+#include "core/util.h"
+
+#define JOURNAL "journal"
+#define TOPOLOGY "topology.yaml"
+
+static char *join(const char *a, const char *b, const char *c)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", a, b, c) < 0)
+		return NULL;
+	return s;
+}
+
+/* flock on a file that `down` may unlink: after locking, make sure the
+ * path still names the file we locked, or we would hold a lock nobody
+ * else can see. A killed holder's lock goes with its process. */
+static int take_lock(struct vl_state *st, struct vl_error *err)
+{
+	for (;;) {
+		struct stat a, b;
+		int fd = open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return vl_err_sys(err, errno, "open %s", st->lock_path);
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				int e = errno;
+
+				close(fd);
+				return vl_err_sys(err, e, "lock %s", st->lock_path);
+			}
+		}
+		if (fstat(fd, &a) == 0 && stat(st->lock_path, &b) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			st->lock_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+}
+
+static int push_str(char ***v, size_t *n, const char *s)
+{
+	char **slot;
+	char *c = strdup(s);
+
+	if (!c)
+		return -ENOMEM;
+	slot = vl_array_push(v, n, sizeof(*slot));
+	if (!slot) {
+		free(c);
+		return -ENOMEM;
+	}
+	*slot = c;
+	return 0;
+}
+
+static void drop_netns(struct vl_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_netns; i++)
+		if (!strcmp(st->netns[i], name)) {
+			free(st->netns[i]);
+			st->netns[i] = st->netns[--st->n_netns];
+			return;
+		}
+}
+
+static void drop_if(struct vl_state *st, const char *node, const char *iface)
+{
+	for (size_t i = 0; i < st->n_ifs; i++)
+		if (!strcmp(st->ifs[i].node, node) && !strcmp(st->ifs[i].iface, iface)) {
+			free(st->ifs[i].node);
+			free(st->ifs[i].iface);
+			st->ifs[i] = st->ifs[--st->n_ifs];
+			return;
+		}
+}
+
+static int remember(struct vl_state *st, char op, const char *what,
+		    const char *a, const char *b)
+{
+	if (!strcmp(what, "netns")) {
+		if (op == '-') {
+			drop_netns(st, a);
+			return 0;
+		}
+		return vl_state_owns_netns(st, a) ? 0 : push_str(&st->netns, &st->n_netns, a);
+	}
+	if (!strcmp(what, "if") && b) {
+		struct vl_owned_if *o;
+
+		if (op == '-') {
+			drop_if(st, a, b);
+			return 0;
+		}
+		if (vl_state_owns_if(st, a, b))
+			return 0;
+		o = vl_array_push(&st->ifs, &st->n_ifs, sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		o->node = strdup(a);
+		o->iface = strdup(b);
+		return o->node && o->iface ? 0 : -ENOMEM;
+	}
+	return 0;	/* unknown records come from a newer vethlab: skip */
+}
+
+static int read_journal(struct vl_state *st, struct vl_error *err)
+{
+	char *path = join(st->dir, "/", JOURNAL), *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int r = 0;
+
+	if (!path)
+		return vl_err(err, -ENOMEM, "journal path");
+	f = fopen(path, "re");
+	if (!f) {
+		r = errno == ENOENT ? 0 : vl_err_sys(err, errno, "read %s", path);
+		free(path);
+		return r;
+	}
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		char what[16], a[256], b[256];
+		int n;
+
+		/* a line cut short by a crash has no newline: ignore it */
+		if (!strchr(line, '\n'))
+			break;
+		n = sscanf(line + 1, "%15s %255s %255s", what, a, b);
+		if ((line[0] == '+' || line[0] == '-') && n >= 2)
+			r = remember(st, line[0], what, a, n == 3 ? b : NULL);
+	}
+	if (r < 0)
+		vl_err(err, r, "read %s", path);
+	free(line);
+	fclose(f);
+	free(path);
+	return r;
+}
+
+int vl_state_open(struct vl_state *st, const char *lab, struct vl_error *err)
+{
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	st->journal_fd = -1;
+	st->lab = strdup(lab);
+	st->dir = join(VL_STATE_ROOT, "/", lab);
+	st->lock_path = join(VL_STATE_ROOT "/", lab, ".lock");
+	if (!st->lab || !st->dir || !st->lock_path) {
+		vl_state_close(st);
+		return vl_err(err, -ENOMEM, "lab state");
+	}
+	if (mkdir(VL_STATE_ROOT, 0755) < 0 && errno != EEXIST) {
+		r = vl_err_sys(err, errno, "mkdir %s", VL_STATE_ROOT);
+		vl_state_close(st);
+		return r;
+	}
+	r = take_lock(st, err);
+	if (r == 0)
+		r = read_journal(st, err);
+	if (r < 0)
+		vl_state_close(st);
+	return r;
+}
+
+void vl_state_close(struct vl_state *st)
+{
+	if (st->journal_fd >= 0)
+		close(st->journal_fd);
+	/* A lab with no state (plan or status of a lab that is not up)
+	 * leaves no lock file behind; take_lock copes with the unlink. */
+	if (st->lock_fd >= 0 && st->dir && !vl_state_exists(st))
+		unlink(st->lock_path);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	for (size_t i = 0; i < st->n_netns; i++)
+		free(st->netns[i]);
+	free(st->netns);
+	for (size_t i = 0; i < st->n_ifs; i++) {
+		free(st->ifs[i].node);
+		free(st->ifs[i].iface);
+	}
+	free(st->ifs);
+	free(st->lab);
+	free(st->dir);
+	free(st->lock_path);
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	st->journal_fd = -1;
+}
+
+bool vl_state_exists(const struct vl_state *st)
+{
+	struct stat sb;
+
+	return stat(st->dir, &sb) == 0;
+}
+
+static int note(struct vl_state *st, struct vl_error *err, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	int n;
+
+	if (st->journal_fd < 0) {
+		char *path = join(st->dir, "/", JOURNAL);
+
+		if (!path)
+			return vl_err(err, -ENOMEM, "journal path");
+		if (mkdir(st->dir, 0700) < 0 && errno != EEXIST) {
+			n = vl_err_sys(err, errno, "mkdir %s", st->dir);
+			free(path);
+			return n;
+		}
+		st->journal_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (st->journal_fd < 0) {
+			n = vl_err_sys(err, errno, "open %s", path);
+			free(path);
+			return n;
+		}
+		free(path);
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* One write per record: a crash leaves whole lines or a cut last
+	 * line, never a mix. No fsync: the journal has to survive the
+	 * process, not the machine (a reboot takes the namespaces too). */
+	if (n < 0 || (size_t)n >= sizeof(line) || write(st->journal_fd, line, (size_t)n) != n)
+		return vl_err_sys(err, errno ? errno : EIO, "write the journal of lab %s", st->lab);
+	return 0;
+}
+
+int vl_state_add_netns(struct vl_state *st, const char *name, struct vl_error *err)
+{
+	int r = note(st, err, "+netns %s\n", name);
+
+	return r < 0 ? r : remember(st, '+', "netns", name, NULL);
+}
+
+int vl_state_del_netns(struct vl_state *st, const char *name, struct vl_error *err)
+{
+	int r = note(st, err, "-netns %s\n", name);
+
+	return r < 0 ? r : remember(st, '-', "netns", name, NULL);
+}
+
+int vl_state_add_if(struct vl_state *st, const char *node, const char *iface,
+		    struct vl_error *err)
+{
+	int r = note(st, err, "+if %s %s\n", node, iface);
+
+	return r < 0 ? r : remember(st, '+', "if", node, iface);
+}
+
+int vl_state_del_if(struct vl_state *st, const char *node, const char *iface,
+		    struct vl_error *err)
+{
+	int r = note(st, err, "-if %s %s\n", node, iface);
+
+	return r < 0 ? r : remember(st, '-', "if", node, iface);
+}
+
+bool vl_state_owns_netns(const struct vl_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_netns; i++)
+		if (!strcmp(st->netns[i], name))
+			return true;
+	return false;
+}
+
+bool vl_state_owns_if(const struct vl_state *st, const char *node, const char *iface)
+{
+	for (size_t i = 0; i < st->n_ifs; i++)
+		if (!strcmp(st->ifs[i].node, node) && !strcmp(st->ifs[i].iface, iface))
+			return true;
+	return false;
+}
+
+char *vl_state_topology_path(const struct vl_state *st)
+{
+	return join(st->dir, "/", TOPOLOGY);
+}
+
+int vl_state_save_topology(struct vl_state *st, const char *buf, size_t len,
+			   struct vl_error *err)
+{
+	char *path = vl_state_topology_path(st), *tmp = join(st->dir, "/", TOPOLOGY ".tmp");
+	int fd, r = 0;
+
+	if (!path || !tmp) {
+		r = vl_err(err, -ENOMEM, "topology path");
+		goto out;
+	}
+	if (mkdir(st->dir, 0700) < 0 && errno != EEXIST) {
+		r = vl_err_sys(err, errno, "mkdir %s", st->dir);
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = vl_err_sys(err, errno, "open %s", tmp);
+		goto out;
+	}
+	if (write(fd, buf, len) != (ssize_t)len)
+		r = vl_err_sys(err, errno ? errno : EIO, "write %s", tmp);
+	close(fd);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = vl_err_sys(err, errno, "rename %s", tmp);
+	if (r < 0)
+		unlink(tmp);
+out:
+	free(path);
+	free(tmp);
+	return r;
+}
+
+int vl_state_remove(struct vl_state *st, struct vl_error *err)
+{
+	static const char *const files[] = { JOURNAL, TOPOLOGY, TOPOLOGY ".tmp" };
+
+	if (st->journal_fd >= 0) {
+		close(st->journal_fd);
+		st->journal_fd = -1;
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *p = join(st->dir, "/", files[i]);
+
+		if (!p)
+			return vl_err(err, -ENOMEM, "state path");
+		if (unlink(p) < 0 && errno != ENOENT) {
+			int r = vl_err_sys(err, errno, "remove %s", p);
+
+			free(p);
+			return r;
+		}
+		free(p);
+	}
+	if (rmdir(st->dir) < 0 && errno != ENOENT)
+		return vl_err_sys(err, errno, "remove %s", st->dir);
+	/* Unlinking the lock we hold is safe: take_lock re-checks the path. */
+	if (unlink(st->lock_path) < 0 && errno != ENOENT)
+		return vl_err_sys(err, errno, "remove %s", st->lock_path);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vl_state_list(char ***labs, size_t *n, struct vl_error *err)
+{
+	DIR *d = opendir(VL_STATE_ROOT);
+	struct dirent *e;
+
+	*labs = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : vl_err_sys(err, errno, "open %s", VL_STATE_ROOT);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		if (push_str(labs, n, e->d_name) < 0) {
+			closedir(d);
+			vl_state_list_free(*labs, *n);
+			return vl_err(err, -ENOMEM, "list labs");
+		}
+	}
+	closedir(d);
+	qsort(*labs, *n, sizeof(**labs), cmp_str);
+	return 0;
+}
+
+void vl_state_list_free(char **labs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(labs[i]);
+	free(labs);
+}

@@ -1,0 +1,63 @@
+/* What vethlab remembers about a lab between runs, under /run/vethlab:
+ * a lock per lab, and a journal of the objects it created. The journal is
+ * written before each create, so after a crash at any point the next run
+ * knows every object that may exist and that it may remove. */
+#ifndef VL_STATE_H
+#define VL_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+#define VL_STATE_ROOT "/run/vethlab"
+
+struct vl_owned_if {
+	char *node, *iface;
+};
+
+struct vl_state {
+	char *lab;
+	char *dir;		/* VL_STATE_ROOT/<lab> */
+	char *lock_path;	/* VL_STATE_ROOT/<lab>.lock */
+	int lock_fd;
+	int journal_fd;		/* -1 until the first note */
+	char **netns;		/* namespaces this lab owns */
+	size_t n_netns;
+	struct vl_owned_if *ifs;	/* interfaces it created (one per veth end) */
+	size_t n_ifs;
+};
+
+/* Lock lab LAB (waiting for another vethlab that holds it) and read its
+ * journal. A lab that was never brought up has an empty state. */
+int vl_state_open(struct vl_state *st, const char *lab, struct vl_error *err);
+/* Release the lock. */
+void vl_state_close(struct vl_state *st);
+
+/* Journal an intent or a removal. Creates the state directory on first
+ * use. Records: "+netns NAME", "-netns NAME", "+if NODE IFACE",
+ * "-if NODE IFACE". */
+int vl_state_add_netns(struct vl_state *st, const char *name, struct vl_error *err);
+int vl_state_del_netns(struct vl_state *st, const char *name, struct vl_error *err);
+int vl_state_add_if(struct vl_state *st, const char *node, const char *iface,
+		    struct vl_error *err);
+int vl_state_del_if(struct vl_state *st, const char *node, const char *iface,
+		    struct vl_error *err);
+
+bool vl_state_owns_netns(const struct vl_state *st, const char *name);
+bool vl_state_owns_if(const struct vl_state *st, const char *node, const char *iface);
+bool vl_state_exists(const struct vl_state *st);
+
+/* Keep a copy of the topology last brought up, for `status --lab`. */
+int vl_state_save_topology(struct vl_state *st, const char *buf, size_t len,
+			   struct vl_error *err);
+char *vl_state_topology_path(const struct vl_state *st);
+
+/* Forget the lab: remove its directory and lock file (still held). */
+int vl_state_remove(struct vl_state *st, struct vl_error *err);
+
+/* Names of labs with state on this machine, sorted. */
+int vl_state_list(char ***labs, size_t *n, struct vl_error *err);
+void vl_state_list_free(char **labs, size_t n);
+
+#endif

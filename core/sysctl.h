@@ -1,0 +1,16 @@
+/* Reading and writing /proc/sys/net keys of the namespace this thread is
+ * in (callers enter the lab namespace first: see core/netns.h). */
+#ifndef VL_SYSCTL_H
+#define VL_SYSCTL_H
+
+#include <stddef.h>
+
+/* /proc/sys path of a dotted key; an interface name with dots in it
+ * (eth0.100) is kept whole. */
+int vl_sysctl_path(const char *key, char *buf, size_t len);
+/* The value with blanks folded to single spaces and no newline, as the
+ * parser normalises the file's values. -errno on failure. */
+int vl_sysctl_read(const char *key, char *buf, size_t len);
+int vl_sysctl_write(const char *key, const char *value);
+
+#endif

@@ -100,32 +100,45 @@ asan:
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
-# libFuzzer over parse + validate, seeded from topologies/ and the test
-# fixtures; crashers go to tests/fuzz/regressions, which the unit tests
-# replay. FUZZ_TIME=3600 for a long run.
-FUZZ_SRC := core/addr.c core/diag.c core/error.c core/link.c core/model.c \
-	    core/topo_yaml.c core/util.c core/validate.c core/graph.c \
-	    tests/fuzz/fuzz_topo.c
-fuzz-build: $(O)-fuzz/fuzz_topo
+# libFuzzer: fuzz_topo runs any bytes through parse + validate + graph;
+# fuzz_plan checks the planner's properties on perturbed observed states.
+# Seeded from topologies/ and the test fixtures; crashers go to
+# tests/fuzz/regressions, which the unit tests replay. FUZZ_TIME is per
+# target (FUZZ_TIME=3600 for a long run).
+FUZZ_CORE := core/addr.c core/diag.c core/error.c core/link.c core/model.c \
+	     core/topo_yaml.c core/util.c core/validate.c core/graph.c core/plan.c
+FUZZ_TARGETS := $(O)-fuzz/fuzz_topo $(O)-fuzz/fuzz_plan
+fuzz-build: $(FUZZ_TARGETS)
 
-$(O)-fuzz/fuzz_topo: $(FUZZ_SRC) $(wildcard core/*.h)
+$(O)-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard core/*.h)
 	$(say) FUZZ $@
 	@mkdir -p $(@D)
 	$(Q)clang -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags yaml-0.1) -o $@ \
-	  $(FUZZ_SRC) $(shell $(PKG_CONFIG) --libs yaml-0.1)
+	  $< $(FUZZ_CORE) $(shell $(PKG_CONFIG) --libs yaml-0.1)
 
-fuzz: $(O)-fuzz/fuzz_topo
-	@mkdir -p $(O)-fuzz/corpus tests/fuzz/regressions
-	@cp topologies/*.yaml tests/fixtures/*/*.yaml $(O)-fuzz/corpus/ 2>/dev/null || true
-	$(O)-fuzz/fuzz_topo -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
-	  -rss_limit_mb=1024 -dict=tests/fuzz/topo.dict \
-	  -artifact_prefix=tests/fuzz/regressions/ $(O)-fuzz/corpus
+fuzz: $(FUZZ_TARGETS)
+	@mkdir -p tests/fuzz/regressions
+	@for t in topo plan; do \
+	  mkdir -p $(O)-fuzz/corpus-$$t; \
+	  cp topologies/*.yaml tests/fixtures/*/*.yaml $(O)-fuzz/corpus-$$t/ 2>/dev/null; \
+	  echo "  FUZZ   $$t for $(FUZZ_TIME) s"; \
+	  $(O)-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	    -rss_limit_mb=1024 -dict=tests/fuzz/topo.dict -print_final_stats=1 \
+	    -artifact_prefix=tests/fuzz/regressions/$$t- $(O)-fuzz/corpus-$$t \
+	    >$(O)-fuzz/$$t.log 2>&1 || { tail -n 40 $(O)-fuzz/$$t.log; exit 1; }; \
+	  grep -h 'stat::number_of_executed_units' $(O)-fuzz/$$t.log; \
+	done
 
-# The main job: build, and run the article lab (see README.md).
+# The main job: build, check and bring up the article lab, and show it
+# (see README.md). The lab stays up to be explored; `vethlab down
+# topologies/article.yaml` removes it.
 demo: all
 	$(BIN) validate topologies/article.yaml
-	$(BIN) graph topologies/article.yaml
+	$(BIN) up topologies/article.yaml
+	$(BIN) status topologies/article.yaml
+	@echo "The lab is up: try '$(BIN) exec topologies/article.yaml host -- ip addr';"
+	@echo "'$(BIN) down topologies/article.yaml' removes it."
 
 # What CI runs: sanitizers and a short fuzz first, the plain suite last so
 # that its summary is the final line.

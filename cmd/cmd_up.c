@@ -104,6 +104,8 @@ int cmd_up(int argc, char *argv[])
 			vl_err_wrap(&err, "up %s", lab->name);
 		else
 			r = verify(lab, &st, &err);
+		if (r == 0)
+			r = vl_state_compact(&st, &err);
 	}
 	/* keep the file the lab was made from, for status --lab */
 	if (r == 0 && strcmp(argv[optind], "-") &&

@@ -16,9 +16,9 @@ struct vl_link_kind {
 	 * puts both ends in one stack). */
 	int same_node_ok;
 	/* Kind-specific validation after endpoints are resolved; may be
-	 * NULL. Report through vl_diag_err and return the error count. */
-	unsigned (*validate)(const struct vl_lab *lab, const struct vl_link *l,
-			     struct vl_diags *d);
+	 * NULL. Reports through vl_diag_err. */
+	void (*validate)(const struct vl_lab *lab, const struct vl_link *l,
+			 struct vl_diags *d);
 };
 
 extern const struct vl_link_kind *const vl_link_kinds[];

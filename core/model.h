@@ -48,6 +48,7 @@ struct vl_iface {
 	char kind[16];		/* "veth", "" for a device without kind */
 	int peer_ifindex;	/* a veth's other end, 0 if unknown */
 	int peer_nsid;		/* -1: the peer is in the same namespace */
+	bool peer_mismatch;	/* the peer is not in the namespace the file says */
 	bool owned;		/* recorded in the lab's journal as ours */
 };
 
@@ -61,6 +62,7 @@ struct vl_route {
 	bool has_metric;
 	uint32_t metric;
 	struct vl_loc to_loc, via_loc, dev_loc;
+	bool bad;		/* a value was refused (reported): check no further */
 	int oif;		/* observed: output interface index */
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
 #include "core/netns.h"
@@ -271,8 +272,58 @@ static int read_sysctls(int netns_fd, const struct vl_node *want,
 	return r;
 }
 
+static int nsid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct attrs at;
+
+	parse(nlh, sizeof(struct rtgenmsg), NETNSA_MAX, &at);
+	if (at.tb[NETNSA_NSID] && mnl_attr_validate(at.tb[NETNSA_NSID], MNL_TYPE_U32) == 0)
+		*(int *)data = (int)mnl_attr_get_u32(at.tb[NETNSA_NSID]);
+	return MNL_CB_OK;
+}
+
+/* ifindexes are per namespace, so a veth whose peer has the right index
+ * may still be paired with another namespace's interface. Ask the kernel
+ * which id this namespace gives the file's peer namespace, and compare
+ * with the one the veth reports. */
+static int check_peers(struct vl_nl *nl, const struct vl_lab *lab,
+		       const struct vl_node *want, struct vl_node *n,
+		       struct vl_error *err)
+{
+	for (size_t i = 0; want && i < n->n_ifaces; i++) {
+		struct vl_iface *ifc = &n->ifaces[i];
+		size_t wi = vl_node_iface_index(want, ifc->name);
+		char ns[VL_MAX_NETNS_NAME + 2];
+		const struct vl_endpoint *other;
+		const struct vl_link *l;
+		struct nlmsghdr *nlh;
+		int fd, nsid = -1, r;
+
+		if (ifc->peer_nsid < 0 || wi == VL_NONE || want->ifaces[wi].link == VL_NONE)
+			continue;
+		l = &lab->links[want->ifaces[wi].link];
+		other = &l->ends[!want->ifaces[wi].link_end];
+		snprintf(ns, sizeof(ns), "%s-%s", lab->name, other->node);
+		if (vl_netns_open(ns, &fd, err) < 0) {
+			ifc->peer_mismatch = true;
+			continue;
+		}
+		nlh = vl_nl_req(nl, RTM_GETNSID, 0, sizeof(struct rtgenmsg));
+		((struct rtgenmsg *)mnl_nlmsg_get_payload(nlh))->rtgen_family = AF_UNSPEC;
+		r = vl_nl_put_u32(nl, nlh, NETNSA_FD, (uint32_t)fd) ?
+		    vl_nl_query(nl, nlh, nsid_cb, &nsid, err, "namespace id of %s", ns) :
+		    vl_err(err, -EMSGSIZE, "namespace id of %s", ns);
+		close(fd);
+		if (r < 0)
+			return r;
+		ifc->peer_mismatch = nsid != ifc->peer_nsid;
+	}
+	return 0;
+}
+
 static int observe_node(struct vl_node *n, const struct vl_node *want,
-			int netns_fd, const char *ns, struct vl_error *err)
+			const struct vl_lab *lab, int netns_fd, const char *ns,
+			struct vl_error *err)
 {
 	struct addr_ctx ac = { n, want };
 	struct nlmsghdr *nlh;
@@ -294,6 +345,8 @@ static int observe_node(struct vl_node *n, const struct vl_node *want,
 		nlh = vl_nl_req(&nl, RTM_GETROUTE, 0, sizeof(struct rtmsg));
 		r = vl_nl_dump(&nl, nlh, route_cb, reset_routes, n, err, "dump routes");
 	}
+	if (r == 0)
+		r = check_peers(&nl, lab, want, n, err);
 	vl_nl_close(&nl);
 	if (r == 0)
 		r = read_sysctls(netns_fd, want, n, err);
@@ -339,7 +392,7 @@ static int observe_one(struct vl_lab *obs, const struct vl_lab *desired,
 		return 0;
 	}
 	n->present = true;
-	r = observe_node(n, want, fd, ns, err);
+	r = observe_node(n, want, desired, fd, ns, err);
 	close(fd);
 	if (r < 0)
 		return r;

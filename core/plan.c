@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "core/plan.h"
+#include "core/topo.h"
 #include "core/util.h"
 
 struct planner {
@@ -67,7 +68,8 @@ static bool intact(const struct vl_iface *a, const struct vl_iface *b, bool same
 {
 	if (!a || !b || !a->owned || !b->owned || !is_veth(a) || !is_veth(b))
 		return false;
-	if (a->peer_ifindex != b->ifindex || b->peer_ifindex != a->ifindex)
+	if (a->peer_ifindex != b->ifindex || b->peer_ifindex != a->ifindex ||
+	    a->peer_mismatch || b->peer_mismatch)
 		return false;
 	return same ? a->peer_nsid < 0 && b->peer_nsid < 0 :
 		      a->peer_nsid >= 0 && b->peer_nsid >= 0;
@@ -129,11 +131,16 @@ static int plan_links(struct planner *p)
 }
 
 /* The other end of an owned veth that is going away, to show it and to
- * avoid deleting one pair twice. */
+ * avoid deleting one pair twice. ifindexes are per namespace: a peer in
+ * another namespace is taken only when exactly one interface fits, and
+ * never one that stays or already goes. */
 static void find_peer(struct planner *p, size_t oi, const struct vl_iface *x,
 		      size_t *pn, size_t *pi)
 {
+	size_t found = 0;
+
 	*pn = VL_NONE;
+	*pi = 0;
 	for (size_t n = 0; n < p->o->n_nodes; n++) {
 		const struct vl_node *on = &p->o->nodes[n];
 
@@ -142,14 +149,18 @@ static void find_peer(struct planner *p, size_t oi, const struct vl_iface *x,
 		for (size_t i = 0; i < on->n_ifaces; i++) {
 			const struct vl_iface *y = &on->ifaces[i];
 
-			if (y != x && y->owned && y->ifindex == x->peer_ifindex &&
-			    y->peer_ifindex == x->ifindex) {
+			if (y == x || !y->owned || (p->mark[n][i] & (KEPT | GONE)) ||
+			    y->ifindex != x->peer_ifindex || y->peer_ifindex != x->ifindex ||
+			    (y->peer_nsid < 0) != (x->peer_nsid < 0))
+				continue;
+			if (found++ == 0) {
 				*pn = n;
 				*pi = i;
-				return;
 			}
 		}
 	}
+	if (found != 1)
+		*pn = VL_NONE;
 }
 
 static int plan_link_deletes(struct planner *p)
@@ -326,21 +337,18 @@ static const char *obs_sysctl(const struct vl_node *on, const char *key)
 	return NULL;
 }
 
+/* Whether sysctl KEY names an interface that this plan (re)creates: its
+ * value then starts from the kernel's default again. */
 static bool names_created_iface(const struct planner *p, size_t di, const char *key)
 {
 	const struct vl_node *dn = &p->d->nodes[di];
+	size_t len;
+	const char *name = vl_sysctl_key_iface(key, &len);
 
-	for (size_t i = 0; i < dn->n_ifaces; i++) {
-		size_t len = strlen(dn->ifaces[i].name);
-		const char *at;
-
-		if (!p->created[di][i])
-			continue;
-		/* ".<iface>." inside a conf/neigh key */
-		for (at = strstr(key, dn->ifaces[i].name); at; at = strstr(at + 1, dn->ifaces[i].name))
-			if (at > key && at[-1] == '.' && at[len] == '.')
-				return true;
-	}
+	for (size_t i = 0; name && i < dn->n_ifaces; i++)
+		if (p->created[di][i] && strlen(dn->ifaces[i].name) == len &&
+		    !strncmp(dn->ifaces[i].name, name, len))
+			return true;
 	return false;
 }
 
@@ -417,6 +425,15 @@ static unsigned char **alloc_marks(const struct vl_lab *lab)
 	return m;
 }
 
+int vl_action_phase(const struct vl_action *a)
+{
+	/* A namespace redone after a crash goes before it is made again;
+	 * one the file dropped goes last, after nothing needs it. */
+	if (a->kind == VL_NETNS_DEL && a->recreate)
+		return VL_LINK_DEL;
+	return a->kind;
+}
+
 /* Stable order by phase: counting sort, so ties keep file order. */
 static int order(struct vl_plan *plan)
 {
@@ -429,11 +446,11 @@ static int order(struct vl_plan *plan)
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->n; i++)
-		count[plan->v[i].kind + 1]++;
+		count[vl_action_phase(&plan->v[i]) + 1]++;
 	for (int k = 1; k <= VL_ACT_MAX; k++)
 		count[k] += count[k - 1];
 	for (size_t i = 0; i < plan->n; i++)
-		v[count[plan->v[i].kind]++] = plan->v[i];
+		v[count[vl_action_phase(&plan->v[i])]++] = plan->v[i];
 	free(plan->v);
 	plan->v = v;
 	return 0;

@@ -60,6 +60,10 @@ void vl_action_str(const struct vl_action *a, const char *lab, char *buf,
 /* The plan as a JSON array of objects. */
 void vl_plan_json(const struct vl_plan *plan, const char *lab, FILE *f);
 
+/* The phase an action runs in: its kind, but for a namespace recreated
+ * after a crash, which is removed before anything is added. */
+int vl_action_phase(const struct vl_action *a);
+
 /* The MTU an interface gets when the file says none. */
 uint32_t vl_default_mtu(const char *ifname);
 

@@ -295,6 +295,48 @@ bool vl_state_owns_if(const struct vl_state *st, const char *node, const char *i
 	return false;
 }
 
+int vl_state_compact(struct vl_state *st, struct vl_error *err)
+{
+	char *path = join(st->dir, "/", JOURNAL), *tmp = join(st->dir, "/", JOURNAL ".tmp");
+	FILE *f = NULL;
+	int r = 0;
+
+	if (!path || !tmp) {
+		r = vl_err(err, -ENOMEM, "journal path");
+		goto out;
+	}
+	f = fopen(tmp, "we");
+	if (!f) {
+		r = vl_err_sys(err, errno, "open %s", tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < st->n_netns; i++)
+		fprintf(f, "+netns %s\n", st->netns[i]);
+	for (size_t i = 0; i < st->n_ifs; i++)
+		fprintf(f, "+if %s %s\n", st->ifs[i].node, st->ifs[i].iface);
+	if (fclose(f) != 0) {
+		f = NULL;
+		r = vl_err_sys(err, errno, "write %s", tmp);
+		goto out;
+	}
+	f = NULL;
+	/* rename is atomic: a crash leaves the old journal or the new one */
+	if (rename(tmp, path) < 0) {
+		r = vl_err_sys(err, errno, "rename %s", tmp);
+		goto out;
+	}
+	if (st->journal_fd >= 0) {
+		close(st->journal_fd);
+		st->journal_fd = -1;
+	}
+out:
+	if (r < 0)
+		unlink(tmp);
+	free(path);
+	free(tmp);
+	return r;
+}
+
 char *vl_state_topology_path(const struct vl_state *st)
 {
 	return join(st->dir, "/", TOPOLOGY);
@@ -334,7 +376,7 @@ out:
 
 int vl_state_remove(struct vl_state *st, struct vl_error *err)
 {
-	static const char *const files[] = { JOURNAL, TOPOLOGY, TOPOLOGY ".tmp" };
+	static const char *const files[] = { JOURNAL, JOURNAL ".tmp", TOPOLOGY, TOPOLOGY ".tmp" };
 
 	if (st->journal_fd >= 0) {
 		close(st->journal_fd);

@@ -48,6 +48,10 @@ bool vl_state_owns_netns(const struct vl_state *st, const char *name);
 bool vl_state_owns_if(const struct vl_state *st, const char *node, const char *iface);
 bool vl_state_exists(const struct vl_state *st);
 
+/* Rewrite the journal as just the objects owned now (after an up that
+ * succeeded), so it does not grow with every reconcile. */
+int vl_state_compact(struct vl_state *st, struct vl_error *err);
+
 /* Keep a copy of the topology last brought up, for `status --lab`. */
 int vl_state_save_topology(struct vl_state *st, const char *buf, size_t len,
 			   struct vl_error *err);

@@ -71,10 +71,12 @@ static int check_bytes(const char *buf, size_t len, struct vl_diags *d)
 			return -EINVAL;
 		}
 		if (c < 0x80) {
-			if (c == '\n') {
+			/* libyaml's line breaks: LF, CR, CR LF (and NEL, LS,
+			 * PS below), so that positions agree with its own */
+			if (c == '\n' || (c == '\r' && (i + 1 == len || s[i + 1] != '\n'))) {
 				loc.line++;
 				loc.col = 1;
-			} else {
+			} else if (c != '\r') {
 				loc.col++;
 			}
 			i++;
@@ -103,7 +105,12 @@ static int check_bytes(const char *buf, size_t len, struct vl_diags *d)
 		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 			goto bad;
 		i += need + 1;
-		loc.col++;
+		if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+			loc.line++;
+			loc.col = 1;
+		} else {
+			loc.col++;
+		}
 		continue;
 bad:
 		vl_diag_err(d, loc, "invalid UTF-8 (byte 0x%02x); a topology is UTF-8 text", c);
@@ -195,7 +202,7 @@ static int place(struct builder *b, struct ynode *y)
 	}
 	parent = b->stack[b->depth - 1];
 	if (parent->type == Y_MAP && parent->n % 2 == 0 && y->type != Y_SCALAR) {
-		vl_diag_err(b->d, y->loc, "mapping keys must be plain strings");
+		vl_diag_err(b->d, y->loc, "mapping keys must be strings, not lists or mappings");
 		ynode_free(y);
 		return -EINVAL;
 	}
@@ -250,8 +257,15 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 		return -EINVAL;
 	}
 	if (tag) {
-		vl_diag_err(b->d, loc, "YAML tags (%s) are not supported",
-			    vl_q((const char *)tag));
+		static const char core[] = "tag:yaml.org,2002:";
+		const char *t = (const char *)tag;
+
+		/* libyaml hands "!!int" over expanded: show it as written */
+		if (!strncmp(t, core, sizeof(core) - 1))
+			vl_diag_err(b->d, loc, "YAML tags (!!%s) are not supported",
+				    vl_q(t + sizeof(core) - 1));
+		else
+			vl_diag_err(b->d, loc, "YAML tags (%s) are not supported", vl_q(t));
 		return -EINVAL;
 	}
 	y = calloc(1, sizeof(*y));
@@ -298,6 +312,12 @@ static struct ynode *build_tree(const char *buf, size_t len, struct vl_diags *d)
 
 	if (check_bytes(buf, len, d) < 0)
 		return NULL;
+	/* A UTF-8 byte order mark is allowed and means nothing; with the
+	 * encoding fixed, libyaml would take it for content. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		buf += 3;
+		len -= 3;
+	}
 	if (!yaml_parser_initialize(&p))
 		return NULL;
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
@@ -310,6 +330,14 @@ static struct ynode *build_tree(const char *buf, size_t len, struct vl_diags *d)
 
 			if (p.problem_mark.index < len && buf[p.problem_mark.index] == '\t')
 				vl_diag_err(d, loc, "a tab; YAML is indented with spaces only");
+			else if (p.context && (p.context_mark.line != p.problem_mark.line ||
+					       p.context_mark.column != p.problem_mark.column))
+				/* point at what was left open (a quote, a
+				 * bracket), and say where it went wrong */
+				vl_diag_err(d, mark_loc(p.context_mark),
+					    "YAML syntax error: %s %s (at line %u, column %u)",
+					    p.problem ? p.problem : "invalid YAML", p.context,
+					    loc.line, loc.col);
 			else if (p.context)
 				vl_diag_err(d, loc, "YAML syntax error: %s %s",
 					    p.problem ? p.problem : "invalid YAML", p.context);
@@ -364,7 +392,9 @@ static bool is_null(const struct ynode *y)
 
 static void got(char *buf, size_t len, const struct ynode *y)
 {
-	if (y->type == Y_SCALAR)
+	if (is_null(y))
+		snprintf(buf, len, "nothing");
+	else if (y->type == Y_SCALAR)
 		snprintf(buf, len, "\"%s\"", vl_q(y->s));
 	else
 		snprintf(buf, len, "%s", type_name(y));
@@ -578,11 +608,15 @@ static void read_route(struct reader *r, struct vl_node *node,
 		vl_diag_err(r->d, y->loc, "route without \"to\" (a prefix or \"default\")");
 	if (f[1].val && want(r, f[1].val, Y_SCALAR, "a gateway address for via")) {
 		rt->via_loc = f[1].val->loc;
-		if (vl_addr_parse(f[1].val->s, &rt->via, &why) < 0)
+		if (vl_addr_parse(f[1].val->s, &rt->via, &why) < 0) {
 			vl_diag_err(r->d, f[1].val->loc, "invalid gateway \"%s\": %s",
 				    vl_q(f[1].val->s), why);
-		else
+			rt->bad = true;
+		} else {
 			rt->has_via = true;
+		}
+	} else if (f[1].val) {
+		rt->bad = true;
 	}
 	if (f[0].val && want(r, f[0].val, Y_SCALAR, "a destination prefix or \"default\" for to")) {
 		const struct ynode *t = f[0].val;
@@ -612,6 +646,8 @@ static void read_route(struct reader *r, struct vl_node *node,
 	if (f[2].val && want(r, f[2].val, Y_SCALAR, "an interface name for dev")) {
 		rt->dev = dup_str(r, f[2].val->s);
 		rt->dev_loc = f[2].val->loc;
+	} else if (f[2].val) {
+		rt->bad = true;
 	}
 	if (f[3].val) {
 		uint32_t m;
@@ -619,52 +655,34 @@ static void read_route(struct reader *r, struct vl_node *node,
 		if (read_u32(r, f[3].val, 0, UINT32_MAX, "a route metric", &m)) {
 			rt->metric = m;
 			rt->has_metric = true;
+		} else {
+			rt->bad = true;
 		}
 	}
 }
 
 /* Sysctl values are numbers, or several separated by blanks
- * (ip_local_port_range: "32768 60999"); normalised to single spaces. */
+ * (ip_local_port_range: "32768 60999"): blanks are folded to single
+ * spaces here, and validate checks the numbers. */
 static char *sysctl_value(struct reader *r, const struct ynode *y)
 {
-	char *out, *o;
-	bool ok = y->len > 0;
+	char *out = malloc(y->len + 1), *o = out;
 
-	if (!ok)
-		return NULL;
-	out = malloc(y->len + 1);
 	if (!out) {
 		r->oom = 1;
 		return NULL;
 	}
-	o = out;
-	for (size_t i = 0; i < y->len;) {
-		if (y->s[i] == ' ' || y->s[i] == '\t') {
-			if (o != out && o[-1] != ' ')
-				*o++ = ' ';
-			i++;
-			continue;
-		}
-		if (y->s[i] == '-' && i + 1 < y->len && y->s[i + 1] >= '0' && y->s[i + 1] <= '9')
-			*o++ = y->s[i++];
-		if (i >= y->len || y->s[i] < '0' || y->s[i] > '9') {
-			ok = false;
-			break;
-		}
-		while (i < y->len && y->s[i] >= '0' && y->s[i] <= '9')
-			*o++ = y->s[i++];
-		if (i < y->len && y->s[i] != ' ' && y->s[i] != '\t') {
-			ok = false;
-			break;
-		}
+	for (size_t i = 0; i < y->len; i++) {
+		bool blank = y->s[i] == ' ' || y->s[i] == '\t';
+
+		if (!blank)
+			*o++ = y->s[i];
+		else if (o != out && o[-1] != ' ')
+			*o++ = ' ';
 	}
 	while (o != out && o[-1] == ' ')
 		o--;
 	*o = '\0';
-	if (!ok || o == out) {
-		free(out);
-		return NULL;
-	}
 	return out;
 }
 
@@ -684,10 +702,10 @@ static void read_sysctls(struct reader *r, struct vl_node *node,
 
 		if (!want(r, v, Y_SCALAR, "a number for a sysctl value"))
 			continue;
-		/* a value that is not numbers is kept as written: validate
-		 * checks the key against the allowlist first, then the value */
+		/* validate checks the key against the allowlist first,
+		 * then the value */
 		val = sysctl_value(r, v);
-		if (!val && !(val = dup_str(r, v->s)))
+		if (!val)
 			return;
 		sc = vl_array_push(&node->sysctls, &node->n_sysctls, sizeof(*sc));
 		if (!sc) {
@@ -816,9 +834,21 @@ static void read_link(struct reader *r, const struct ynode *y)
 			for (size_t i = 0; vl_link_kinds[i]; i++)
 				vl_suggest_add(&s, vl_link_kinds[i]->name);
 			hint = vl_suggest_get(&s);
-			vl_diag_err(r->d, f[0].val->loc, "unknown link kind \"%s\"%s%s%s",
-				    vl_q(f[0].val->s), hint ? "; did you mean \"" : "",
-				    hint ? hint : "", hint ? "\"?" : " (known: veth)");
+			if (hint) {
+				vl_diag_err(r->d, f[0].val->loc,
+					    "unknown link kind \"%s\"; did you mean \"%s\"?",
+					    vl_q(f[0].val->s), hint);
+			} else {
+				char known[128] = "";
+				size_t n = 0;
+
+				for (size_t i = 0; vl_link_kinds[i] && n < sizeof(known); i++)
+					n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s",
+							      i ? ", " : "", vl_link_kinds[i]->name);
+				vl_diag_err(r->d, f[0].val->loc,
+					    "unknown link kind \"%s\" (known: %s)",
+					    vl_q(f[0].val->s), known);
+			}
 			l->kind = &vl_link_veth;
 		}
 	}

@@ -72,32 +72,47 @@ const char *vl_suggest_get(const struct vl_suggest *s)
 	return s->best;
 }
 
+/* Bytes in a valid UTF-8 sequence starting at S (at most LEN), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	size_t need = s[0] >= 0xc2 && s[0] <= 0xdf ? 1 : s[0] >= 0xe0 && s[0] <= 0xef ? 2 :
+		      s[0] >= 0xf0 && s[0] <= 0xf4 ? 3 : 0;
+
+	if (!need || need >= len)
+		return 0;
+	for (size_t k = 1; k <= need; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return need + 1;
+}
+
 const char *vl_qn(const char *s, size_t len)
 {
-	static char bufs[4][96 * 4 + 8];
+	static char bufs[4][64 * 4 + 8];
 	static unsigned next;
+	const unsigned char *u = (const unsigned char *)s;
 	char *b = bufs[next++ % 4], *o = b;
 	size_t shown = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	for (size_t i = 0; i < len; shown++) {
+		size_t seq = u[i] >= 0x80 ? utf8_len(u + i, len - i) : 1;
 
-		if (shown == 64 && (ch & 0xc0) != 0x80) {
+		if (shown == 64) {
 			memcpy(o, "...", 3);
 			o += 3;
 			break;
 		}
-		if (ch == '"' || ch == '\\') {
+		if (u[i] == '"' || u[i] == '\\') {
 			*o++ = '\\';
-			*o++ = (char)ch;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			o += sprintf(o, "\\x%02x", ch);
+			*o++ = (char)u[i++];
+		} else if (u[i] < 0x20 || u[i] == 0x7f || seq == 0) {
+			/* control bytes and bytes that are not UTF-8 */
+			o += sprintf(o, "\\x%02x", u[i++]);
 		} else {
-			*o++ = (char)ch;
+			memcpy(o, u + i, seq);
+			o += seq;
+			i += seq;
 		}
-		/* count characters, not UTF-8 continuation bytes */
-		if ((ch & 0xc0) != 0x80)
-			shown++;
 	}
 	*o = '\0';
 	return b;

@@ -211,6 +211,12 @@ static int check_links(struct checker *c)
 					return -ENOMEM;
 			}
 			ifc = &n->ifaces[ii];
+			if (ifc->link == li) {
+				vl_diag_err(c->d, ep->loc,
+					    "interface \"%s:%s\" is named twice in this link",
+					    vl_q(ep->node), vl_q(ep->iface));
+				continue;
+			}
 			if (ifc->link != VL_NONE) {
 				const struct vl_link *other = &lab->links[ifc->link];
 
@@ -223,13 +229,15 @@ static int check_links(struct checker *c)
 			ifc->link_end = e;
 			ep->iface_idx = ii;
 		}
-		if (!l->kind->same_node_ok)
-			for (size_t e = 1; e < l->n_ends; e++)
+		for (size_t e = 1; !l->kind->same_node_ok && e < l->n_ends; e++)
+			for (size_t f = 0; f < e; f++)
 				if (l->ends[e].node_idx != VL_NONE &&
-				    l->ends[e].node_idx == l->ends[0].node_idx)
+				    l->ends[e].node_idx == l->ends[f].node_idx) {
 					vl_diag_err(c->d, l->ends[e].loc,
 						    "a %s link cannot join two interfaces of one node",
 						    l->kind->name);
+					break;
+				}
 		if (l->kind->validate)
 			l->kind->validate(lab, l, c->d);
 	}
@@ -287,6 +295,27 @@ static int cmp_addr_ref(const void *x, const void *y)
 	return a->a->loc.col < b->a->loc.col ? -1 : a->a->loc.col > b->a->loc.col;
 }
 
+/* The kernel takes 192.168.2.0/24 or 192.168.2.255/24 on an interface,
+ * but a host there cannot be reached as usual: likely a typo. */
+static void warn_edge_address(struct checker *c, const struct vl_addr *ad,
+			      const char *s)
+{
+	struct vl_prefix p = ad->p;
+	bool all_ones = true;
+
+	if (p.family != AF_INET || p.len > 30)
+		return;
+	for (unsigned bit = p.len; bit < 32; bit++)
+		if (!(p.addr[bit / 8] & (0x80 >> (bit % 8))))
+			all_ones = false;
+	if (vl_prefix_is_network(&p))
+		vl_diag_warn(c->d, ad->loc,
+			     "\"%s\" is the network address of its subnet; did you mean a host address?", s);
+	else if (all_ones)
+		vl_diag_warn(c->d, ad->loc,
+			     "\"%s\" is the broadcast address of its subnet; did you mean a host address?", s);
+}
+
 static int check_addresses(struct checker *c, const struct vl_node *n)
 {
 	struct addr_ref *refs;
@@ -307,12 +336,21 @@ static int check_addresses(struct checker *c, const struct vl_node *n)
 			const struct vl_addr *ad = &ifc->addrs[a];
 
 			vl_prefix_str(&ad->p, s, sizeof(s));
-			if (vl_addr_is_unspecified(&ad->p))
+			if (vl_addr_is_unspecified(&ad->p)) {
 				vl_diag_err(c->d, ad->loc,
 					    "\"%s\" is the unspecified address; it cannot be assigned", s);
-			else if (vl_addr_is_multicast(&ad->p))
+				continue;
+			}
+			if (vl_addr_is_multicast(&ad->p)) {
 				vl_diag_err(c->d, ad->loc,
 					    "\"%s\" is a multicast address; it cannot be assigned", s);
+				continue;
+			}
+			if (ad->p.family == AF_INET6 && ifc->mtu && ifc->mtu < 1280)
+				vl_diag_err(c->d, ad->loc,
+					    "\"%s\" needs an MTU of at least 1280 on \"%s:%s\" (IPv6's minimum), not %u",
+					    s, vl_q(n->name), vl_q(ifc->name), ifc->mtu);
+			warn_edge_address(c, ad, s);
 			refs[k++] = (struct addr_ref){ ad, ifc };
 		}
 	}
@@ -376,7 +414,7 @@ static void check_gateway(struct checker *c, const struct vl_node *n,
 	/* The kernel takes a gateway only when a connected route reaches it,
 	 * and an interface has connected routes only while it is up. Report
 	 * now what "up" would otherwise fail on. */
-	for (size_t j = 0; j < n->n_ifaces && !on; j++) {
+	for (size_t j = 0; j < n->n_ifaces && !(on && on->up); j++) {
 		const struct vl_iface *ifc = &n->ifaces[j];
 
 		if ((!dev || ifc == dev) && iface_has_subnet(ifc, &rt->via))
@@ -398,6 +436,12 @@ static void check_gateway(struct checker *c, const struct vl_node *n,
 	}
 }
 
+/* The metric the kernel gives a route: 1024 for IPv6 without one. */
+static uint32_t metric_of(const struct vl_route *r)
+{
+	return r->has_metric ? r->metric : r->dst.family == AF_INET6 ? 1024 : 0;
+}
+
 static int cmp_route(const void *x, const void *y)
 {
 	const struct vl_route *a = *(struct vl_route *const *)x;
@@ -411,8 +455,8 @@ static int cmp_route(const void *x, const void *y)
 	r = memcmp(a->dst.addr, b->dst.addr, 16);
 	if (r)
 		return r;
-	if (a->metric != b->metric)
-		return a->metric < b->metric ? -1 : 1;
+	if (metric_of(a) != metric_of(b))
+		return metric_of(a) < metric_of(b) ? -1 : 1;
 	return a->loc.line < b->loc.line ? -1 : a->loc.line > b->loc.line;
 }
 
@@ -433,16 +477,30 @@ static int check_routes(struct checker *c, const struct vl_node *n)
 			else
 				dev = &n->ifaces[ii];
 		}
-		if (!rt->dst.family)
-			continue;	/* "to" was missing or bad: reported */
+		if (!rt->dst.family || rt->bad)
+			continue;	/* a value was refused: reported */
 		if (!rt->has_via && !rt->dev) {
 			vl_diag_err(c->d, rt->loc, "route needs \"via\" (a gateway) or \"dev\" (an interface)");
 			continue;
 		}
 		if (rt->has_via && rt->via.family != rt->dst.family) {
-			vl_diag_err(c->d, rt->via_loc, "gateway is %s but the destination is %s",
-				    rt->via.family == AF_INET ? "IPv4" : "IPv6",
+			char g[VL_PREFIX_STRLEN], t[VL_PREFIX_STRLEN];
+
+			vl_addr_str(&rt->via, g, sizeof(g));
+			if (rt->is_default)
+				snprintf(t, sizeof(t), "default");
+			else
+				vl_prefix_str(&rt->dst, t, sizeof(t));
+			vl_diag_err(c->d, rt->via_loc, "gateway %s is %s but the destination %s is %s",
+				    g, rt->via.family == AF_INET ? "IPv4" : "IPv6", t,
 				    rt->dst.family == AF_INET ? "IPv4" : "IPv6");
+			continue;
+		}
+		if (dev && !dev->up) {
+			/* the kernel takes no route through a device that is down */
+			vl_diag_err(c->d, rt->dev_loc,
+				    "route through \"%s:%s\", which is declared down",
+				    vl_q(n->name), vl_q(dev->name));
 			continue;
 		}
 		if (rt->has_via && (!rt->dev || dev))
@@ -453,7 +511,7 @@ static int check_routes(struct checker *c, const struct vl_node *n)
 	if (!sorted)
 		return -ENOMEM;
 	for (size_t i = 0; i < n->n_routes; i++)
-		if (n->routes[i].dst.family)
+		if (n->routes[i].dst.family && !n->routes[i].bad)
 			sorted[k++] = &n->routes[i];
 	qsort(sorted, k, sizeof(*sorted), cmp_route);
 	for (size_t i = 1; i < k; i++) {
@@ -461,12 +519,12 @@ static int check_routes(struct checker *c, const struct vl_node *n)
 		char s[VL_PREFIX_STRLEN];
 
 		if (a->dst.family != b->dst.family || a->dst.len != b->dst.len ||
-		    memcmp(a->dst.addr, b->dst.addr, 16) || a->metric != b->metric)
+		    memcmp(a->dst.addr, b->dst.addr, 16) || metric_of(a) != metric_of(b))
 			continue;
 		vl_prefix_str(&b->dst, s, sizeof(s));
 		vl_diag_err(c->d, b->to_loc,
 			    "a second route to %s with metric %u (first at line %u)",
-			    b->is_default ? "default" : s, b->metric, a->loc.line);
+			    b->is_default ? "default" : s, metric_of(b), a->loc.line);
 	}
 	free(sorted);
 	return 0;
@@ -495,7 +553,8 @@ static const struct sysctl_rule rules[] = {
 	B(S_GLOBAL, "net.ipv4.ip_nonlocal_bind"),
 	R(S_GLOBAL, "net.ipv4.ip_no_pmtu_disc", 0, 3),
 	R(S_GLOBAL, "net.ipv4.ip_default_ttl", 1, 255),
-	PAIR(S_GLOBAL, "net.ipv4.ip_local_port_range", 1, 65535),
+	/* the kernel refuses a low end under ip_unprivileged_port_start */
+	PAIR(S_GLOBAL, "net.ipv4.ip_local_port_range", 1024, 65535),
 	PAIR(S_GLOBAL, "net.ipv4.ping_group_range", 0, 4294967294LL),
 	B(S_GLOBAL, "net.ipv4.icmp_echo_ignore_all"),
 	B(S_GLOBAL, "net.ipv4.icmp_echo_ignore_broadcasts"),
@@ -573,6 +632,8 @@ static const struct sysctl_rule rules[] = {
 	R(S_NEIGH4, "unres_qlen_bytes", 0, INT_MAX),
 };
 
+/* conf/ has all/ and default/ in every namespace; neigh/ has only the
+ * per-interface directories (neigh/default exists in the host's alone). */
 static const struct {
 	const char *prefix;
 	enum scope scope;
@@ -607,22 +668,37 @@ const char *vl_sysctl_key_iface(const char *key, size_t *len)
 	return NULL;
 }
 
+/* Numbers as the kernel's proc handlers read them unambiguously: an
+ * optional '-', then 0 or digits without a leading zero ("010" would be
+ * octal 8 to the kernel, "+1" is refused by it); several separated by
+ * single spaces, ascending. */
 static bool value_in_range(const char *v, const struct sysctl_rule *r)
 {
-	unsigned n = 0;
 	long long prev = LLONG_MIN;
+	unsigned n = 0;
 
-	while (*v) {
-		char *end;
-		long long x;
+	for (;;) {
+		const char *d = v + (*v == '-');
+		long long x = 0;
+		size_t k = 0;
 
-		errno = 0;
-		x = strtoll(v, &end, 10);
-		if (end == v || errno || x < r->min || x > r->max || x < prev)
+		while (d[k] >= '0' && d[k] <= '9') {
+			if (k == 18)
+				return false;
+			x = x * 10 + (d[k] - '0');
+			k++;
+		}
+		if (k == 0 || (d[0] == '0' && k > 1) || (d[k] && d[k] != ' '))
+			return false;
+		if (*v == '-')
+			x = -x;
+		if (x < r->min || x > r->max || x < prev)
 			return false;
 		prev = x;
 		n++;
-		v = *end == ' ' ? end + 1 : end;
+		if (!d[k])
+			break;
+		v = d + k + 1;
 	}
 	return n == r->nvals;
 }
@@ -650,10 +726,18 @@ static void check_sysctl(struct checker *c, const struct vl_node *n,
 			dev = key + pl;
 			last = strrchr(dev, '.') + 1;
 			devlen = (size_t)(last - 1 - dev);
-			if (!scoped[i].has_all && devlen == 3 && !strncmp(dev, "all", 3)) {
+			if (devlen == 0) {
 				vl_diag_err(c->d, sc->loc,
-					    "sysctl \"%s\": neighbour settings have \"default\" and per-interface keys, no \"all\"",
+					    "sysctl \"%s\" names no interface between the dots",
 					    vl_q(key));
+				return;
+			}
+			if (!scoped[i].has_all &&
+			    ((devlen == 3 && !strncmp(dev, "all", 3)) ||
+			     (devlen == 7 && !strncmp(dev, "default", 7)))) {
+				vl_diag_err(c->d, sc->loc,
+					    "sysctl \"%s\": a lab namespace has neighbour settings per interface only, not \"%.*s\"",
+					    vl_q(key), (int)devlen, dev);
 				return;
 			}
 			break;
@@ -673,8 +757,9 @@ static void check_sysctl(struct checker *c, const struct vl_node *n,
 	if (!rule) {
 		if (vl_suggest_get(&s))
 			vl_diag_err(c->d, sc->loc,
-				    "sysctl \"%s\" is not allowed; did you mean \"%s\"?",
-				    vl_q(key), vl_suggest_get(&s));
+				    "sysctl \"%s\" is not allowed; did you mean \"%s%s\"?",
+				    vl_q(key), vl_qn(key, scope == S_GLOBAL ? 0 : (size_t)(last - key)),
+				    vl_suggest_get(&s));
 		else
 			vl_diag_err(c->d, sc->loc,
 				    "sysctl \"%s\" is not allowed: a topology may set only the per-namespace net.* keys listed in docs/topology-format.md",
@@ -719,6 +804,12 @@ size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d)
 		goto oom;
 	if (check_links(&c) < 0)
 		goto oom;
+	for (size_t i = 0; i < lab->n_nodes; i++)
+		if (lab->nodes[i].n_ifaces > VL_MAX_IFACES_PER_NODE + 1)
+			vl_diag_err(d, lab->nodes[i].loc,
+				    "node \"%s\" has %zu interfaces with the ones its links add; at most %d",
+				    vl_q(lab->nodes[i].name), lab->nodes[i].n_ifaces - 1,
+				    VL_MAX_IFACES_PER_NODE);
 	check_unlinked(&c);
 	for (size_t i = 0; i < lab->n_nodes; i++) {
 		struct vl_node *n = &lab->nodes[i];

@@ -47,8 +47,10 @@ int cmd_ls(int argc, char *argv[])
 	for (size_t i = 0; i < n; i++) {
 		struct vl_state st;
 
-		if (vl_state_open(&st, labs[i], &err) < 0)
-			continue;	/* went down while we looked */
+		if (vl_state_open(&st, labs[i], &err) < 0) {
+			vl_state_list_free(labs, n);
+			return vl_cmd_fail("ls", &err);
+		}
 		if (json) {
 			printf("%s{\"lab\": ", i ? ", " : "");
 			vl_json_str(stdout, labs[i]);

@@ -1,6 +1,7 @@
 /* vethlab plan FILE: what `up` would do, without doing it. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/commands.h"
 #include "core/plan.h"
@@ -32,24 +33,28 @@ int cmd_plan(int argc, char *argv[])
 	struct vl_state st;
 	int c, r, status;
 
+	/* with --exit-code, 2 means "changes pending": every error, usage
+	 * included, is 1, wherever the option stands */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--exit-code"))
+			exit_code = true;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			vl_usage(vl_command_find("plan"), help);
 			return VL_EXIT_OK;
 		case 'e':
-			exit_code = true;
 			break;
 		case 'j':
 			json = true;
 			break;
 		default:
-			return VL_EXIT_USAGE;
+			return exit_code ? VL_EXIT_FAIL : VL_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "vethlab plan: expected one FILE\n");
-		return VL_EXIT_USAGE;
+		return exit_code ? VL_EXIT_FAIL : VL_EXIT_USAGE;
 	}
 	status = vl_cmd_load("plan", argv[optind], &lab);
 	if (status)

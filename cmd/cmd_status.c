@@ -12,7 +12,7 @@
 #include "core/util.h"
 
 static const char help[] =
-	"Shows each node's namespace, interfaces (state, MTU, MAC, peer,\n"
+	"Shows each node's namespace, interfaces (state, MTU, MAC, kind,\n"
 	"addresses), vethlab's routes and the file's sysctls as the kernel has\n"
 	"them, then the drift: what `up` would change to match the file.\n"
 	"With --lab, the file is the copy kept by the last successful `up`.\n\n"
@@ -181,7 +181,8 @@ int cmd_status(int argc, char *argv[])
 		copy = vl_state_topology_path(&st);
 		vl_state_close(&st);
 		if (!copy || access(copy, R_OK) < 0) {
-			fprintf(stderr, "vethlab status: lab %s is not up\n", name);
+			fprintf(stderr, "vethlab status: lab %s has no saved topology: it is not up, "
+				"or its last up failed; use status FILE\n", name);
 			free(copy);
 			return VL_EXIT_FAIL;
 		}

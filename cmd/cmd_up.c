@@ -41,8 +41,16 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static int verify(const struct vl_lab *lab, struct vl_state *st, struct vl_error *err)
+struct verify_ctx {
+	const struct vl_lab *lab;
+	struct vl_state *st;
+};
+
+static int verify(void *data, struct vl_error *err)
 {
+	const struct verify_ctx *v = data;
+	const struct vl_lab *lab = v->lab;
+	struct vl_state *st = v->st;
 	struct vl_lab *obs;
 	struct vl_plan plan;
 	char line[512];
@@ -66,13 +74,15 @@ int cmd_up(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vl_apply_opts aopts = { .out = stdout, .interrupted = &interrupted };
+	struct vl_apply_opts aopts = { .out = stdout, .interrupted = &interrupted,
+				       .verify = verify };
 	struct vl_error err = { 0 };
 	struct vl_lab *lab = NULL, *obs = NULL;
 	struct vl_plan plan = { 0 };
+	struct verify_ctx vctx;
 	struct vl_state st;
 	size_t len;
-	char *buf = NULL;
+	char *text = NULL;
 	bool fresh;
 	int c, r, status;
 
@@ -87,7 +97,8 @@ int cmd_up(int argc, char *argv[])
 		fprintf(stderr, "vethlab up: expected one FILE\n");
 		return VL_EXIT_USAGE;
 	}
-	status = vl_cmd_load("up", argv[optind], &lab);
+	/* read once: the text checked is the text kept for status --lab */
+	status = vl_cmd_load_text("up", argv[optind], &lab, &text, &len);
 	if (status)
 		return status;
 	r = vl_state_open(&st, lab->name, &err);
@@ -98,21 +109,19 @@ int cmd_up(int argc, char *argv[])
 	fresh = st.n_netns == 0;
 	r = vl_cmd_observe_plan(lab, &st, &obs, &plan, &err);
 	if (r == 0 && plan.n) {
+		vctx = (struct verify_ctx){ lab, &st };
+		aopts.verify_ctx = &vctx;
 		catch_signals();
 		r = vl_apply(lab, obs, &plan, &st, &aopts, &err);
 		if (r < 0)
 			vl_err_wrap(&err, "up %s", lab->name);
-		else
-			r = verify(lab, &st, &err);
 		if (r == 0)
 			r = vl_state_compact(&st, &err);
 	}
 	/* keep the file the lab was made from, for status --lab */
-	if (r == 0 && strcmp(argv[optind], "-") &&
-	    vl_read_file(argv[optind], VL_MAX_FILE_SIZE, &buf, &len) == 0) {
-		r = vl_state_save_topology(&st, buf, len, &err);
-		free(buf);
-	}
+	if (r == 0)
+		r = vl_state_save_topology(&st, text, len, &err);
+	free(text);
 	/* a new lab that failed leaves no trace, not even its state */
 	if (r < 0 && fresh && st.n_netns == 0) {
 		struct vl_error ignored = { 0 };

@@ -2,6 +2,7 @@
 #ifndef VL_COMMANDS_H
 #define VL_COMMANDS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit statuses shared by every command (documented in vethlab(1)). */
@@ -44,6 +45,9 @@ struct vl_error;
 /* Load and validate FILE, printing its problems. 0, or the exit status
  * to return: VL_EXIT_USAGE for an invalid file, VL_EXIT_FAIL otherwise. */
 int vl_cmd_load(const char *cmd, const char *file, struct vl_lab **lab);
+/* The same, handing over the file's text in *TEXT (the caller frees). */
+int vl_cmd_load_text(const char *cmd, const char *file, struct vl_lab **lab,
+		     char **text, size_t *len);
 /* Print "vethlab CMD: message" once; returns VL_EXIT_FAIL. */
 int vl_cmd_fail(const char *cmd, const struct vl_error *err);
 /* Observe the lab's namespaces and plan; both outputs are the caller's. */

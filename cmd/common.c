@@ -11,6 +11,12 @@
 
 int vl_cmd_load(const char *cmd, const char *file, struct vl_lab **lab)
 {
+	return vl_cmd_load_text(cmd, file, lab, NULL, NULL);
+}
+
+int vl_cmd_load_text(const char *cmd, const char *file, struct vl_lab **lab,
+		     char **text, size_t *len)
+{
 	struct vl_error err = { 0 };
 	struct vl_diags d;
 	int r;
@@ -19,7 +25,7 @@ int vl_cmd_load(const char *cmd, const char *file, struct vl_lab **lab)
 		fprintf(stderr, "vethlab %s: out of memory\n", cmd);
 		return VL_EXIT_FAIL;
 	}
-	r = vl_topo_load(file, lab, &d, &err);
+	r = vl_topo_load_text(file, lab, &d, &err, text, len);
 	vl_diags_print(&d, stderr);
 	vl_diags_fini(&d);
 	if (r == -EINVAL) {

@@ -15,6 +15,9 @@ struct vl_apply_opts {
 	FILE *out;		/* one line per change done; NULL for none */
 	/* Set by a signal handler: stop before the next action, roll back. */
 	volatile sig_atomic_t *interrupted;
+	/* Called after the last action; a failure rolls everything back. */
+	int (*verify)(void *ctx, struct vl_error *err);
+	void *verify_ctx;
 };
 
 /* Run PLAN (made from DESIRED and OBSERVED). On any failure every change

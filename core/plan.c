@@ -383,11 +383,18 @@ static int plan_node(struct planner *p, size_t di)
 		if (r < 0)
 			return r;
 	}
-	for (size_t s = 0; s < dn->n_sysctls; s++) {
-		const struct vl_sysctl *sc = &dn->sysctls[s];
-		const char *now = names_created_iface(p, di, sc->key) ? NULL :
-				  obs_sysctl(on, sc->key);
+	/* "all" and "default" first: writing conf.all.forwarding sets every
+	 * interface's, which a later per-interface key then overrides, as
+	 * the file means it. Two passes keep the file's order otherwise. */
+	for (size_t s = 0; s < 2 * dn->n_sysctls; s++) {
+		const struct vl_sysctl *sc = &dn->sysctls[s % dn->n_sysctls];
+		size_t len;
+		bool global_first = !vl_sysctl_key_iface(sc->key, &len);
+		const char *now;
 
+		if (global_first != (s < dn->n_sysctls))
+			continue;
+		now = names_created_iface(p, di, sc->key) ? NULL : obs_sysctl(on, sc->key);
 		if (now && !strcmp(now, sc->value))
 			continue;
 		a = push(p, VL_SYSCTL_SET, dn->name);

@@ -230,13 +230,22 @@ static int note(struct vl_state *st, struct vl_error *err, const char *fmt, ...)
 			free(path);
 			return n;
 		}
-		st->journal_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		st->journal_fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (st->journal_fd < 0) {
 			n = vl_err_sys(err, errno, "open %s", path);
 			free(path);
 			return n;
 		}
 		free(path);
+		/* a record cut short by a crash is ignored when read; end it so
+		 * that it does not swallow the next one */
+		if (lseek(st->journal_fd, -1, SEEK_END) >= 0) {
+			char last;
+
+			if (read(st->journal_fd, &last, 1) == 1 && last != '\n' &&
+			    write(st->journal_fd, "\n", 1) != 1)
+				return vl_err_sys(err, errno ? errno : EIO, "write the journal of lab %s", st->lab);
+		}
 	}
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);

@@ -32,6 +32,10 @@ size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d);
  * has (see D); another -errno with ERR filled when it cannot be read. */
 int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
 		 struct vl_error *err);
+/* As vl_topo_load; when TEXT is not NULL the file's text is handed over
+ * in *TEXT (*LEN bytes) on success, for a caller that keeps a copy. */
+int vl_topo_load_text(const char *path, struct vl_lab **out, struct vl_diags *d,
+		      struct vl_error *err, char **text, size_t *len);
 
 /* Why S is not a valid lab or node name of at most MAX characters, or
  * NULL when it is. */

@@ -942,6 +942,12 @@ int vl_topo_parse(const char *name, const char *buf, size_t len,
 int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
 		 struct vl_error *err)
 {
+	return vl_topo_load_text(path, out, d, err, NULL, NULL);
+}
+
+int vl_topo_load_text(const char *path, struct vl_lab **out, struct vl_diags *d,
+		      struct vl_error *err, char **text, size_t *text_len)
+{
 	const char *src = strcmp(path, "-") ? path : "/dev/stdin";
 	struct vl_lab *lab;
 	size_t len;
@@ -956,7 +962,12 @@ int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
 	if (r < 0)
 		return vl_err_sys(err, r, "read %s", path);
 	r = vl_topo_parse(path, buf, len, &lab, d);
-	free(buf);
+	if (r == 0 && text && !d->n_errors) {
+		*text = buf;
+		*text_len = len;
+	} else {
+		free(buf);
+	}
 	if (r == -ENOMEM)
 		return vl_err_sys(err, r, "parse %s", path);
 	if (r < 0)
@@ -964,6 +975,10 @@ int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
 	vl_topo_validate(lab, d);
 	if (d->n_errors) {
 		vl_lab_free(lab);
+		if (text) {
+			free(*text);
+			*text = NULL;
+		}
 		goto invalid;
 	}
 	*out = lab;

@@ -244,6 +244,43 @@ static int check_links(struct checker *c)
 	return 0;
 }
 
+/* Two ends of one link on one segment must not share an address: IPv6
+ * addresses are added without duplicate detection (nodad), so the kernel
+ * would not notice either. */
+static void check_link_addresses(struct checker *c)
+{
+	char s[VL_PREFIX_STRLEN];
+
+	for (size_t li = 0; li < c->lab->n_links; li++) {
+		const struct vl_link *l = &c->lab->links[li];
+
+		for (size_t e = 1; e < l->n_ends; e++) {
+			const struct vl_endpoint *x = &l->ends[e];
+
+			for (size_t f = 0; f < e; f++) {
+				const struct vl_endpoint *y = &l->ends[f];
+				const struct vl_iface *a, *b;
+
+				if (x->iface_idx == VL_NONE || y->iface_idx == VL_NONE ||
+				    x->node_idx == y->node_idx)
+					continue;	/* one node: checked per node */
+				a = &c->lab->nodes[x->node_idx].ifaces[x->iface_idx];
+				b = &c->lab->nodes[y->node_idx].ifaces[y->iface_idx];
+				for (size_t i = 0; i < a->n_addrs; i++)
+					for (size_t j = 0; j < b->n_addrs; j++) {
+						if (!vl_addr_equal(&a->addrs[i].p, &b->addrs[j].p))
+							continue;
+						vl_addr_str(&a->addrs[i].p, s, sizeof(s));
+						vl_diag_err(c->d, a->addrs[i].loc,
+							    "address %s is also on \"%s:%s\" (line %u), the other end of this link",
+							    s, vl_q(y->node), vl_q(y->iface),
+							    b->addrs[j].loc.line);
+					}
+			}
+		}
+	}
+}
+
 static void check_unlinked(struct checker *c)
 {
 	for (size_t i = 0; i < c->lab->n_nodes; i++) {
@@ -811,6 +848,7 @@ size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d)
 				    vl_q(lab->nodes[i].name), lab->nodes[i].n_ifaces - 1,
 				    VL_MAX_IFACES_PER_NODE);
 	check_unlinked(&c);
+	check_link_addresses(&c);
 	for (size_t i = 0; i < lab->n_nodes; i++) {
 		struct vl_node *n = &lab->nodes[i];
 

@@ -263,3 +263,18 @@ EOF
 		'dup.yaml:3:1: error: duplicate key "name" (first at line 1, column 1)' \
 		'vethlab validate: dup.yaml: 1 error')"
 }
+
+@test "warnings are printed but do not make a file invalid" {
+	cat >warn.yaml <<'YAML'
+name: t
+nodes:
+  a: {interfaces: {e0: {addresses: [10.0.0.0/24]}, e1: {addresses: [10.0.1.255/24]}}}
+links: [{endpoints: [a:e0, a:e1]}]
+YAML
+	run --separate-stderr vethlab validate warn.yaml
+	assert_success
+	assert_output "warn.yaml: ok"
+	use_stderr
+	assert_line --index 0 'warn.yaml:3:37: warning: "10.0.0.0/24" is the network address of its subnet; did you mean a host address?'
+	assert_line --index 1 'warn.yaml:3:69: warning: "10.0.1.255/24" is the broadcast address of its subnet; did you mean a host address?'
+}

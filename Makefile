@@ -105,8 +105,7 @@ asan:
 # Seeded from topologies/ and the test fixtures; crashers go to
 # tests/fuzz/regressions, which the unit tests replay. FUZZ_TIME is per
 # target (FUZZ_TIME=3600 for a long run).
-FUZZ_CORE := core/addr.c core/diag.c core/error.c core/link.c core/model.c \
-	     core/topo_yaml.c core/util.c core/validate.c core/graph.c core/plan.c
+FUZZ_CORE := $(CORE_SRC)
 FUZZ_TARGETS := $(O)-fuzz/fuzz_topo $(O)-fuzz/fuzz_plan
 fuzz-build: $(FUZZ_TARGETS)
 
@@ -114,8 +113,8 @@ $(O)-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard core/*.h)
 	$(say) FUZZ $@
 	@mkdir -p $(@D)
 	$(Q)clang -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags yaml-0.1) -o $@ \
-	  $< $(FUZZ_CORE) $(shell $(PKG_CONFIG) --libs yaml-0.1)
+	  -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS)) -o $@ \
+	  $< $(FUZZ_CORE) $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 fuzz: $(FUZZ_TARGETS)
 	@mkdir -p tests/fuzz/regressions
@@ -130,12 +129,14 @@ fuzz: $(FUZZ_TARGETS)
 	  grep -h 'stat::number_of_executed_units' $(O)-fuzz/$$t.log; \
 	done
 
-# The main job: build, check and bring up the article lab, and show it
-# (see README.md). The lab stays up to be explored; `vethlab down
-# topologies/article.yaml` removes it.
+# The main job: build, check and bring up the article lab, run its
+# scenarios (the article's observations, with pcap files under
+# build/artifacts) and show it (see README.md). The lab stays up to be
+# explored; `vethlab down topologies/article.yaml` removes it.
 demo: all
 	$(BIN) validate topologies/article.yaml
 	$(BIN) up topologies/article.yaml
+	$(BIN) test topologies/article.yaml --artifacts $(O)/artifacts
 	$(BIN) status topologies/article.yaml
 	@echo "The lab is up: try '$(BIN) exec topologies/article.yaml host -- ip addr';"
 	@echo "'$(BIN) down topologies/article.yaml' removes it."

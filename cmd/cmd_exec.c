@@ -1,39 +1,27 @@
 /* vethlab exec FILE NODE -- COMMAND [ARG...]: run a program in a node. */
 #include <errno.h>
 #include <getopt.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
 #include "core/netns.h"
+#include "core/spawn.h"
 #include "core/state.h"
 #include "core/topo.h"
 
 static const char help[] =
 	"Runs COMMAND with its arguments (no shell) inside the network\n"
 	"namespace of NODE, with standard input, output and error passed\n"
-	"through and no other file descriptors, and exits with its status\n"
-	"(128 + N when it was killed by signal N).\n\n"
-	"Exit status: the command's; 1 when it could not be started, 2 usage\n"
-	"or invalid file, 127 command not found.\n";
-
-/* Everything but 0-2 closed, so no descriptor of ours (a netns, a lock)
- * leaks into the child. */
-static void close_fds(void)
-{
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
-		return;
-#endif
-	for (int fd = 3; fd < 1024; fd++)
-		close(fd);
-}
+	"through and no other file descriptors, with no capabilities and no\n"
+	"way to gain privileges, and exits with its status (128 + N when it\n"
+	"was killed by signal N).\n\n"
+	"Exit status: the command's; 126 when it could not be started, 127\n"
+	"when it was not found, 1 when the lab is not up, 2 usage or invalid\n"
+	"file.\n";
 
 int cmd_exec(int argc, char *argv[])
 {
@@ -91,23 +79,11 @@ int cmd_exec(int argc, char *argv[])
 	if (r < 0)
 		return vl_cmd_fail("exec", &err);
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		vl_err_sys(&err, errno, "fork");
+	r = vl_spawn(fd, argv + optind + 3, -1, &pid, &err);
+	if (r < 0) {
 		close(fd);
-		return vl_cmd_fail("exec", &err);
-	}
-	if (pid == 0) {
-		if (setns(fd, CLONE_NEWNET) < 0) {
-			fprintf(stderr, "vethlab exec: enter %s: %s\n", ns, strerror(errno));
-			_exit(VL_EXIT_FAIL);
-		}
-		close_fds();
-		/* nothing the child runs can gain privilege through exec */
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		execvp(argv[optind + 3], argv + optind + 3);
-		fprintf(stderr, "vethlab exec: %s: %s\n", argv[optind + 3], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		fprintf(stderr, "vethlab exec: %s\n", err.msg);
+		return r == -ENOENT ? 127 : 126;
 	}
 	close(fd);
 	while (waitpid(pid, &wst, 0) < 0)

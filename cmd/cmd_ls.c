@@ -26,7 +26,7 @@ int cmd_ls(int argc, char *argv[])
 	size_t n;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			vl_usage(vl_command_find("ls"), help);
 			return VL_EXIT_OK;

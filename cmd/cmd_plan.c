@@ -38,7 +38,7 @@ int cmd_plan(int argc, char *argv[])
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--exit-code"))
 			exit_code = true;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			vl_usage(vl_command_find("plan"), help);

@@ -152,7 +152,7 @@ int cmd_status(int argc, char *argv[])
 	struct vl_state st;
 	int c, r, status;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			vl_usage(vl_command_find("status"), help);

@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "core/apply.h"
-#include "core/plan.h"
+#include "core/reconcile.h"
 #include "core/state.h"
 #include "core/topo.h"
 #include "core/util.h"
@@ -41,52 +40,21 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-struct verify_ctx {
-	const struct vl_lab *lab;
-	struct vl_state *st;
-};
-
-static int verify(void *data, struct vl_error *err)
-{
-	const struct verify_ctx *v = data;
-	const struct vl_lab *lab = v->lab;
-	struct vl_state *st = v->st;
-	struct vl_lab *obs;
-	struct vl_plan plan;
-	char line[512];
-	int r = vl_cmd_observe_plan(lab, st, &obs, &plan, err);
-
-	if (r < 0)
-		return vl_err_wrap(err, "verify");
-	if (plan.n) {
-		vl_action_str(&plan.v[0], lab->name, line, sizeof(line));
-		r = vl_err(err, -EIO, "verify %s: the kernel still differs from the file after apply: "
-			   "%s%s", lab->name, line, plan.n > 1 ? " (and more)" : "");
-	}
-	vl_plan_fini(&plan);
-	vl_lab_free(obs);
-	return r;
-}
-
 int cmd_up(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vl_apply_opts aopts = { .out = stdout, .interrupted = &interrupted,
-				       .verify = verify };
 	struct vl_error err = { 0 };
-	struct vl_lab *lab = NULL, *obs = NULL;
-	struct vl_plan plan = { 0 };
-	struct verify_ctx vctx;
+	struct vl_lab *lab = NULL;
 	struct vl_state st;
 	size_t len;
 	char *text = NULL;
 	bool fresh;
 	int c, r, status;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			vl_usage(vl_command_find("up"), help);
 			return VL_EXIT_OK;
@@ -107,17 +75,8 @@ int cmd_up(int argc, char *argv[])
 		return vl_cmd_fail("up", &err);
 	}
 	fresh = st.n_netns == 0;
-	r = vl_cmd_observe_plan(lab, &st, &obs, &plan, &err);
-	if (r == 0 && plan.n) {
-		vctx = (struct verify_ctx){ lab, &st };
-		aopts.verify_ctx = &vctx;
-		catch_signals();
-		r = vl_apply(lab, obs, &plan, &st, &aopts, &err);
-		if (r < 0)
-			vl_err_wrap(&err, "up %s", lab->name);
-		if (r == 0)
-			r = vl_state_compact(&st, &err);
-	}
+	catch_signals();
+	r = vl_reconcile(lab, &st, stdout, &interrupted, NULL, &err);
 	/* keep the file the lab was made from, for status --lab */
 	if (r == 0)
 		r = vl_state_save_topology(&st, text, len, &err);
@@ -128,8 +87,6 @@ int cmd_up(int argc, char *argv[])
 
 		vl_state_remove(&st, &ignored);
 	}
-	vl_plan_fini(&plan);
-	vl_lab_free(obs);
 	vl_state_close(&st);
 	vl_lab_free(lab);
 	if (r < 0)

@@ -36,6 +36,7 @@ int cmd_down(int argc, char *argv[]);
 int cmd_status(int argc, char *argv[]);
 int cmd_ls(int argc, char *argv[]);
 int cmd_exec(int argc, char *argv[]);
+int cmd_test(int argc, char *argv[]);
 
 struct vl_lab;
 struct vl_state;

@@ -21,6 +21,8 @@ const struct vl_command vl_commands[] = {
 	{ "status", "FILE | --lab NAME [--json]", "show a lab's objects and how they differ from the file", cmd_status },
 	{ "ls", "[--json]", "list the labs on this machine", cmd_ls },
 	{ "exec", "FILE NODE -- COMMAND [ARG...]", "run a command inside a node's namespace", cmd_exec },
+	{ "test", "FILE [SCENARIO...] [--tap|--json] [--junit PATH] [--artifacts DIR] [--keep]",
+	  "run a lab's scenarios: pings, captures, route checks", cmd_test },
 	{ NULL, NULL, NULL, NULL },
 };
 

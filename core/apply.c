@@ -18,6 +18,7 @@
 #include "core/nl.h"
 #include "core/observe.h"
 #include "core/sysctl.h"
+#include "core/topo.h"
 
 struct ifcache {
 	char name[VL_IFNAMSIZ];
@@ -109,18 +110,11 @@ static void forget_ifs(struct ns_rt *rt)
 	rt->n_ifs = 0;
 }
 
-static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-
-	*(int *)data = ifi->ifi_index;
-	return MNL_CB_OK;
-}
-
+/* Interface indexes by name, remembered per namespace until a link is
+ * added or removed there. */
 static int ifindex_of(struct ns_rt *rt, const char *name, int *index,
 		      struct vl_error *err)
 {
-	struct nlmsghdr *nlh;
 	struct ifcache *c;
 	int r;
 
@@ -129,16 +123,9 @@ static int ifindex_of(struct ns_rt *rt, const char *name, int *index,
 			*index = rt->ifs[i].index;
 			return 0;
 		}
-	*index = 0;
-	nlh = vl_nl_req(&rt->nl, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
-	if (!vl_nl_put_str(&rt->nl, nlh, IFLA_IFNAME, name))
-		return vl_err(err, -EMSGSIZE, "look up %s:%s", rt->node, name);
-	r = vl_nl_query(&rt->nl, nlh, ifindex_cb, index, err, "look up %s:%s",
-			rt->node, name);
+	r = vl_nl_ifindex(&rt->nl, name, index, err);
 	if (r < 0)
-		return r;
-	if (*index <= 0)
-		return vl_err(err, -ENODEV, "look up %s:%s: no index", rt->node, name);
+		return vl_err_wrap(err, "%s", rt->node);
 	c = vl_array_push(&rt->ifs, &rt->n_ifs, sizeof(*c));
 	if (c) {
 		snprintf(c->name, sizeof(c->name), "%s", name);
@@ -254,6 +241,26 @@ static int link_add(struct applier *ap, const struct vl_action *a, struct vl_err
 	return r;
 }
 
+static bool key_names(const char *key, const char *iface)
+{
+	size_t len;
+	const char *name = vl_sysctl_key_iface(key, &len);
+
+	return name && strlen(iface) == len && !strncmp(name, iface, len);
+}
+
+static int forget_sysctls(struct applier *ap, const char *node, const char *iface,
+			  struct vl_error *err)
+{
+	int r = 0;
+
+	for (size_t i = ap->st->n_sysctls; r == 0 && i-- > 0;)
+		if (!strcmp(ap->st->sysctls[i].node, node) &&
+		    key_names(ap->st->sysctls[i].key, iface))
+			r = vl_state_del_sysctl(ap->st, node, ap->st->sysctls[i].key, err);
+	return r;
+}
+
 static int link_del(struct applier *ap, const struct vl_action *a, struct vl_error *err)
 {
 	struct nlmsghdr *nlh;
@@ -280,6 +287,11 @@ static int link_del(struct applier *ap, const struct vl_action *a, struct vl_err
 		r = vl_state_del_if(ap->st, a->node, a->iface, err);
 	if (r == 0 && a->peer_node)
 		r = vl_state_del_if(ap->st, a->peer_node, a->peer_iface, err);
+	/* the interface's sysctls went with it: nothing left to restore */
+	if (r == 0)
+		r = forget_sysctls(ap, a->node, a->iface, err);
+	if (r == 0 && a->peer_node)
+		r = forget_sysctls(ap, a->peer_node, a->peer_iface, err);
 	return r;
 }
 
@@ -405,7 +417,7 @@ static int sysctl_set(struct applier *ap, const struct vl_action *a, char **old,
 {
 	char before[256], after[256];
 	struct ns_rt *rt;
-	int r, saved;
+	int r, saved, jr = 0;
 
 	r = get_rt(ap, a->node, &rt, err);
 	if (r < 0)
@@ -415,19 +427,27 @@ static int sysctl_set(struct applier *ap, const struct vl_action *a, char **old,
 		return r;
 	if (vl_sysctl_read(a->key, before, sizeof(before)) < 0)
 		before[0] = '\0';
-	r = vl_sysctl_write(a->key, a->to);
+	/* journal the value to come back to before the first change */
+	if (!a->restore && before[0])
+		jr = vl_state_add_sysctl(ap->st, a->node, a->key, before, err);
+	if (jr == 0)
+		r = vl_sysctl_write(a->key, a->to);
 	if (r == 0)
 		r = vl_sysctl_read(a->key, after, sizeof(after));
 	if (vl_netns_leave(saved, err) < 0)
 		return err->code;
+	if (jr < 0)
+		return jr;
 	if (r < 0)
 		return vl_err_sys(err, r, "set %s = %s in %s", a->key, a->to, a->node);
 	if (strcmp(after, a->to))
 		return vl_err(err, -EIO, "set %s = %s in %s: reads back as %s",
 			      a->key, a->to, a->node, after);
-	if (old && before[0])
+	if (a->restore)
+		r = vl_state_del_sysctl(ap->st, a->node, a->key, err);
+	if (r == 0 && old && before[0])
 		*old = strdup(before);
-	return 0;
+	return r;
 }
 
 static int netns_add(struct applier *ap, const struct vl_action *a, struct vl_error *err)
@@ -519,6 +539,22 @@ static int push_lost_routes(struct applier *ap, const char *node,
 	return 0;
 }
 
+/* The observed sysctls of NODE about IFACE, which go with it: set
+ * again, and journaled again with the values they had first. */
+static int push_lost_sysctls(struct applier *ap, const char *node, const char *iface)
+{
+	size_t n = vl_lab_node_index(ap->o, node);
+
+	for (size_t k = 0; n != VL_NONE && k < ap->o->nodes[n].n_sysctls; k++) {
+		const struct vl_sysctl *sc = &ap->o->nodes[n].sysctls[k];
+		struct vl_action set = { .node = node, .key = sc->key, .to = sc->value };
+
+		if (key_names(sc->key, iface) && !push_undo(ap, VL_SYSCTL_SET, &set))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Record how to take back A, which has just succeeded. */
 static int remember_undo(struct applier *ap, const struct vl_action *a, char *old)
 {
@@ -542,7 +578,9 @@ static int remember_undo(struct applier *ap, const struct vl_action *a, char *ol
 		 * first so that they are put back after the link exists
 		 * again; the kernel dropped the routes through it. */
 		if (push_lost_routes(ap, a->node, a->have) < 0 ||
-		    push_lost_routes(ap, a->peer_node, peer) < 0)
+		    push_lost_routes(ap, a->peer_node, peer) < 0 ||
+		    push_lost_sysctls(ap, a->node, a->iface) < 0 ||
+		    push_lost_sysctls(ap, a->peer_node, a->peer_iface) < 0)
 			return -ENOMEM;
 		for (size_t k = 0; k < a->have->n_addrs; k++) {
 			struct vl_action add = { .node = a->node, .iface = a->iface,
@@ -598,6 +636,7 @@ static int remember_undo(struct applier *ap, const struct vl_action *a, char *ol
 			*slot = old;
 			u->from = a->to;
 			u->to = old;
+			u->restore = false;	/* the undo re-journals what it sets */
 		}
 		return u ? 0 : -ENOMEM;
 	case VL_NETNS_DEL:

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "core/scenario.h"
+#include "core/topo.h"
 
 void *vl_array_push(void *vp, size_t *n, size_t sz)
 {
@@ -52,6 +54,7 @@ static void node_fini(struct vl_node *n)
 	for (size_t i = 0; i < n->n_sysctls; i++) {
 		free(n->sysctls[i].key);
 		free(n->sysctls[i].value);
+		free(n->sysctls[i].orig);
 	}
 	free(n->sysctls);
 	free(n->name);
@@ -72,6 +75,10 @@ void vl_lab_free(struct vl_lab *lab)
 		free(lab->links[i].ends);
 	}
 	free(lab->links);
+	for (size_t i = 0; i < lab->n_scenarios; i++)
+		vl_scenario_fini(&lab->scenarios[i]);
+	free(lab->scenarios);
+	vl_topo_src_free(lab->src);
 	free(lab->name);
 	free(lab->file);
 	free(lab);

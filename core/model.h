@@ -70,6 +70,7 @@ struct vl_sysctl {
 	char *key;		/* dotted: net.ipv4.conf.veth0.accept_local */
 	char *value;		/* as written, normalised to single spaces */
 	struct vl_loc loc, value_loc;
+	char *orig;		/* observed: the value before vethlab changed it */
 };
 
 struct vl_node {
@@ -109,7 +110,11 @@ struct vl_lab {
 	size_t n_nodes;
 	struct vl_link *links;
 	size_t n_links;
-	/* scenarios: later, the scenario runner adds them here */
+	struct vl_scenario *scenarios;
+	size_t n_scenarios;
+	/* The parsed YAML, kept from parse to validate: scenarios' set steps
+	 * are overlays on it (core/topo_yaml.c). */
+	void *src;
 };
 
 #define VL_NONE ((size_t)-1)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "core/netns.h"
 #include "core/nl.h"
@@ -271,4 +272,27 @@ int vl_nl_dump(struct vl_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 			return 0;
 	}
 	return vl_err(err, -EAGAIN, "%s: dump kept being interrupted", what);
+}
+
+static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	*(int *)data = ifi->ifi_index;
+	return MNL_CB_OK;
+}
+
+int vl_nl_ifindex(struct vl_nl *nl, const char *name, int *index,
+		  struct vl_error *err)
+{
+	struct nlmsghdr *nlh = vl_nl_req(nl, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
+	int r;
+
+	*index = 0;
+	if (!vl_nl_put_str(nl, nlh, IFLA_IFNAME, name))
+		return vl_err(err, -EMSGSIZE, "look up %s", name);
+	r = vl_nl_query(nl, nlh, ifindex_cb, index, err, "look up interface %s", name);
+	if (r == 0 && *index <= 0)
+		r = vl_err(err, -ENODEV, "look up interface %s: no index", name);
+	return r;
 }

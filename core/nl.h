@@ -47,6 +47,10 @@ int vl_nl_dump(struct vl_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	       void (*reset)(void *data), void *data, struct vl_error *err,
 	       const char *what);
 
+/* The index of interface NAME in the socket's namespace. */
+int vl_nl_ifindex(struct vl_nl *nl, const char *name, int *index,
+		  struct vl_error *err);
+
 /* Bounded attribute puts: false when the request buffer is full. */
 bool vl_nl_put(struct vl_nl *nl, struct nlmsghdr *nlh, uint16_t type,
 	       size_t len, const void *data);

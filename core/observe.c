@@ -244,29 +244,52 @@ static void reset_routes(void *data)
 	n->n_routes = 0;
 }
 
-/* Read the file's sysctl keys for node WANT from inside NETNS_FD. */
-static int read_sysctls(int netns_fd, const struct vl_node *want,
-			struct vl_node *n, struct vl_error *err)
+static int read_one_sysctl(struct vl_node *n, const char *key, const char *orig,
+			   struct vl_error *err)
 {
+	struct vl_sysctl *sc;
+	char val[256];
+
+	/* absent: its interface is not there (yet, or any more) */
+	if (vl_sysctl_read(key, val, sizeof(val)) < 0)
+		return 0;
+	sc = vl_array_push(&n->sysctls, &n->n_sysctls, sizeof(*sc));
+	if (!sc || !(sc->key = strdup(key)) || !(sc->value = strdup(val)) ||
+	    (orig && !(sc->orig = strdup(orig))))
+		return vl_err(err, -ENOMEM, "read sysctls");
+	return 0;
+}
+
+static bool wants_key(const struct vl_node *want, const char *key)
+{
+	for (size_t i = 0; want && i < want->n_sysctls; i++)
+		if (!strcmp(want->sysctls[i].key, key))
+			return true;
+	return false;
+}
+
+/* Read, from inside NETNS_FD, the file's sysctl keys for node WANT and
+ * the ones vethlab changed before (with the values to restore). */
+static int read_sysctls(int netns_fd, const struct vl_node *want,
+			const struct vl_state *st, struct vl_node *n,
+			struct vl_error *err)
+{
+	bool recorded = false;
 	int saved, r;
 
-	if (!want || !want->n_sysctls)
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		recorded |= !strcmp(st->sysctls[i].node, n->name);
+	if ((!want || !want->n_sysctls) && !recorded)
 		return 0;
 	r = vl_netns_enter(netns_fd, &saved, err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < want->n_sysctls && r == 0; i++) {
-		struct vl_sysctl *sc;
-		char val[256];
-
-		/* absent: its interface is not there yet */
-		if (vl_sysctl_read(want->sysctls[i].key, val, sizeof(val)) < 0)
-			continue;
-		sc = vl_array_push(&n->sysctls, &n->n_sysctls, sizeof(*sc));
-		if (!sc || !(sc->key = strdup(want->sysctls[i].key)) ||
-		    !(sc->value = strdup(val)))
-			r = vl_err(err, -ENOMEM, "read sysctls");
-	}
+	for (size_t i = 0; want && i < want->n_sysctls && r == 0; i++)
+		r = read_one_sysctl(n, want->sysctls[i].key,
+				    vl_state_sysctl_orig(st, n->name, want->sysctls[i].key), err);
+	for (size_t i = 0; i < st->n_sysctls && r == 0; i++)
+		if (!strcmp(st->sysctls[i].node, n->name) && !wants_key(want, st->sysctls[i].key))
+			r = read_one_sysctl(n, st->sysctls[i].key, st->sysctls[i].orig, err);
 	if (vl_netns_leave(saved, err) < 0)
 		return err->code;
 	return r;
@@ -322,8 +345,8 @@ static int check_peers(struct vl_nl *nl, const struct vl_lab *lab,
 }
 
 static int observe_node(struct vl_node *n, const struct vl_node *want,
-			const struct vl_lab *lab, int netns_fd, const char *ns,
-			struct vl_error *err)
+			const struct vl_lab *lab, const struct vl_state *st,
+			int netns_fd, const char *ns, struct vl_error *err)
 {
 	struct addr_ctx ac = { n, want };
 	struct nlmsghdr *nlh;
@@ -349,7 +372,7 @@ static int observe_node(struct vl_node *n, const struct vl_node *want,
 		r = check_peers(&nl, lab, want, n, err);
 	vl_nl_close(&nl);
 	if (r == 0)
-		r = read_sysctls(netns_fd, want, n, err);
+		r = read_sysctls(netns_fd, want, st, n, err);
 	if (r < 0)
 		return vl_err_wrap(err, "observe %s", ns);
 	return 0;
@@ -392,12 +415,16 @@ static int observe_one(struct vl_lab *obs, const struct vl_lab *desired,
 		return 0;
 	}
 	n->present = true;
-	r = observe_node(n, want, desired, fd, ns, err);
+	r = observe_node(n, want, desired, st, fd, ns, err);
 	close(fd);
 	if (r < 0)
 		return r;
+	/* The journal knows names; vethlab makes only veths, so an interface
+	 * of a recorded name but another kind was put there by someone else
+	 * (after our veth was deleted by hand) and is not ours. */
 	for (size_t i = 0; i < n->n_ifaces; i++)
-		n->ifaces[i].owned = vl_state_owns_if(st, node_name, n->ifaces[i].name);
+		n->ifaces[i].owned = !strcmp(n->ifaces[i].kind, "veth") &&
+				     vl_state_owns_if(st, node_name, n->ifaces[i].name);
 	return 0;
 }
 

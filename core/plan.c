@@ -352,6 +352,21 @@ static bool names_created_iface(const struct planner *p, size_t di, const char *
 	return false;
 }
 
+/* Whether KEY names an observed interface this plan deletes: its
+ * settings go with it. */
+static bool names_gone_iface(const struct planner *p, size_t oi, const char *key)
+{
+	const struct vl_node *on = &p->o->nodes[oi];
+	size_t len;
+	const char *name = vl_sysctl_key_iface(key, &len);
+
+	for (size_t i = 0; name && i < on->n_ifaces; i++)
+		if ((p->mark[oi][i] & GONE) && strlen(on->ifaces[i].name) == len &&
+		    !strncmp(on->ifaces[i].name, name, len))
+			return true;
+	return false;
+}
+
 static int plan_node(struct planner *p, size_t di)
 {
 	const struct vl_node *dn = &p->d->nodes[di];
@@ -403,6 +418,24 @@ static int plan_node(struct planner *p, size_t di)
 		a->key = sc->key;
 		a->from = now;
 		a->to = sc->value;
+	}
+	/* keys vethlab changed that the file no longer has: put back */
+	for (size_t s = 0; present && s < on->n_sysctls; s++) {
+		const struct vl_sysctl *sc = &on->sysctls[s];
+		bool wanted = false;
+
+		for (size_t k = 0; k < dn->n_sysctls && !wanted; k++)
+			wanted = !strcmp(dn->sysctls[k].key, sc->key);
+		if (wanted || !sc->orig || !strcmp(sc->value, sc->orig) ||
+		    names_created_iface(p, di, sc->key) || names_gone_iface(p, oi, sc->key))
+			continue;
+		a = push(p, VL_SYSCTL_SET, dn->name);
+		if (!a)
+			return -ENOMEM;
+		a->key = sc->key;
+		a->from = sc->value;
+		a->to = sc->orig;
+		a->restore = true;
 	}
 	return plan_routes(p, dn, present ? on : NULL, oi);
 }

@@ -39,6 +39,7 @@ struct vl_action {
 	struct vl_prefix addr;			/* ADDR_* */
 	const struct vl_route *route;		/* ROUTE_*: the file's or observed */
 	const char *key, *from, *to;		/* SYSCTL_SET; FROM may be NULL */
+	bool restore;				/* SYSCTL_SET back to the value before vethlab */
 	bool set_mtu, set_mac, set_up;		/* LINK_SET: what changes */
 };
 

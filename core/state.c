@@ -91,6 +91,38 @@ static void drop_if(struct vl_state *st, const char *node, const char *iface)
 		}
 }
 
+static void drop_sysctl(struct vl_state *st, const char *node, const char *key)
+{
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		if (!strcmp(st->sysctls[i].node, node) && !strcmp(st->sysctls[i].key, key)) {
+			free(st->sysctls[i].node);
+			free(st->sysctls[i].key);
+			free(st->sysctls[i].orig);
+			st->sysctls[i] = st->sysctls[--st->n_sysctls];
+			return;
+		}
+}
+
+static int remember_sysctl(struct vl_state *st, char op, const char *node,
+			   const char *key, const char *orig)
+{
+	struct vl_owned_sysctl *o;
+
+	if (op == '-') {
+		drop_sysctl(st, node, key);
+		return 0;
+	}
+	if (vl_state_sysctl_orig(st, node, key))
+		return 0;	/* the first value seen is the one to restore */
+	o = vl_array_push(&st->sysctls, &st->n_sysctls, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->node = strdup(node);
+	o->key = strdup(key);
+	o->orig = strdup(orig);
+	return o->node && o->key && o->orig ? 0 : -ENOMEM;
+}
+
 static int remember(struct vl_state *st, char op, const char *what,
 		    const char *a, const char *b)
 {
@@ -141,7 +173,18 @@ static int read_journal(struct vl_state *st, struct vl_error *err)
 
 		/* a line cut short by a crash has no newline: ignore it */
 		if (!strchr(line, '\n'))
-			break;
+			continue;
+		*strchr(line, '\n') = '\0';
+		/* "+sysctl NODE KEY VALUE": the value may hold spaces */
+		if (!strncmp(line + 1, "sysctl ", 7)) {
+			int end = 0;
+
+			if (sscanf(line + 8, "%255s %255s %n", a, b, &end) >= 2 && end)
+				r = remember_sysctl(st, line[0], a, b, line + 8 + end);
+			else if (line[0] == '-' && sscanf(line + 8, "%255s %255s", a, b) == 2)
+				r = remember_sysctl(st, '-', a, b, NULL);
+			continue;
+		}
 		n = sscanf(line + 1, "%15s %255s %255s", what, a, b);
 		if ((line[0] == '+' || line[0] == '-') && n >= 2)
 			r = remember(st, line[0], what, a, n == 3 ? b : NULL);
@@ -199,6 +242,12 @@ void vl_state_close(struct vl_state *st)
 		free(st->ifs[i].iface);
 	}
 	free(st->ifs);
+	for (size_t i = 0; i < st->n_sysctls; i++) {
+		free(st->sysctls[i].node);
+		free(st->sysctls[i].key);
+		free(st->sysctls[i].orig);
+	}
+	free(st->sysctls);
 	free(st->lab);
 	free(st->dir);
 	free(st->lock_path);
@@ -288,6 +337,37 @@ int vl_state_del_if(struct vl_state *st, const char *node, const char *iface,
 	return r < 0 ? r : remember(st, '-', "if", node, iface);
 }
 
+int vl_state_add_sysctl(struct vl_state *st, const char *node, const char *key,
+			const char *orig, struct vl_error *err)
+{
+	int r;
+
+	if (vl_state_sysctl_orig(st, node, key))
+		return 0;
+	r = note(st, err, "+sysctl %s %s %s\n", node, key, orig);
+	return r < 0 ? r : remember_sysctl(st, '+', node, key, orig);
+}
+
+int vl_state_del_sysctl(struct vl_state *st, const char *node, const char *key,
+			struct vl_error *err)
+{
+	int r;
+
+	if (!vl_state_sysctl_orig(st, node, key))
+		return 0;
+	r = note(st, err, "-sysctl %s %s\n", node, key);
+	return r < 0 ? r : remember_sysctl(st, '-', node, key, NULL);
+}
+
+const char *vl_state_sysctl_orig(const struct vl_state *st, const char *node,
+				 const char *key)
+{
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		if (!strcmp(st->sysctls[i].node, node) && !strcmp(st->sysctls[i].key, key))
+			return st->sysctls[i].orig;
+	return NULL;
+}
+
 bool vl_state_owns_netns(const struct vl_state *st, const char *name)
 {
 	for (size_t i = 0; i < st->n_netns; i++)
@@ -323,6 +403,9 @@ int vl_state_compact(struct vl_state *st, struct vl_error *err)
 		fprintf(f, "+netns %s\n", st->netns[i]);
 	for (size_t i = 0; i < st->n_ifs; i++)
 		fprintf(f, "+if %s %s\n", st->ifs[i].node, st->ifs[i].iface);
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		fprintf(f, "+sysctl %s %s %s\n", st->sysctls[i].node, st->sysctls[i].key,
+			st->sysctls[i].orig);
 	if (fclose(f) != 0) {
 		f = NULL;
 		r = vl_err_sys(err, errno, "write %s", tmp);
@@ -436,7 +519,8 @@ int vl_state_list(char ***labs, size_t *n, struct vl_error *err)
 		}
 	}
 	closedir(d);
-	qsort(*labs, *n, sizeof(**labs), cmp_str);
+	if (*n)
+		qsort(*labs, *n, sizeof(**labs), cmp_str);
 	return 0;
 }
 

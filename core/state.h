@@ -16,6 +16,11 @@ struct vl_owned_if {
 	char *node, *iface;
 };
 
+/* A sysctl vethlab changed, with the value it had before. */
+struct vl_owned_sysctl {
+	char *node, *key, *orig;
+};
+
 struct vl_state {
 	char *lab;
 	char *dir;		/* VL_STATE_ROOT/<lab> */
@@ -26,6 +31,8 @@ struct vl_state {
 	size_t n_netns;
 	struct vl_owned_if *ifs;	/* interfaces it created (one per veth end) */
 	size_t n_ifs;
+	struct vl_owned_sysctl *sysctls;
+	size_t n_sysctls;
 };
 
 /* Lock lab LAB (waiting for another vethlab that holds it) and read its
@@ -43,6 +50,16 @@ int vl_state_add_if(struct vl_state *st, const char *node, const char *iface,
 		    struct vl_error *err);
 int vl_state_del_if(struct vl_state *st, const char *node, const char *iface,
 		    struct vl_error *err);
+
+/* "+sysctl NODE KEY VALUE" before vethlab first changes KEY (nothing if
+ * it is recorded already), "-sysctl NODE KEY" once it is put back. */
+int vl_state_add_sysctl(struct vl_state *st, const char *node, const char *key,
+			const char *orig, struct vl_error *err);
+int vl_state_del_sysctl(struct vl_state *st, const char *node, const char *key,
+			struct vl_error *err);
+/* The value KEY had before vethlab changed it, or NULL. */
+const char *vl_state_sysctl_orig(const struct vl_state *st, const char *node,
+				 const char *key);
 
 bool vl_state_owns_netns(const struct vl_state *st, const char *name);
 bool vl_state_owns_if(const struct vl_state *st, const char *node, const char *iface);

@@ -14,6 +14,9 @@
 #define VL_MAX_FILE_SIZE (8u << 20)
 #define VL_MAX_YAML_DEPTH 32
 #define VL_MAX_YAML_NODES 1000000
+/* Scenarios: each set or link step copies and checks the whole topology. */
+#define VL_MAX_STEPS 10000
+#define VL_MAX_SET_STEPS 256
 
 /* Parse BUF (LEN bytes; NAME for messages). On success *OUT holds the
  * model, which may still carry errors reported in D that validation did
@@ -36,6 +39,12 @@ int vl_topo_load(const char *path, struct vl_lab **out, struct vl_diags *d,
  * in *TEXT (*LEN bytes) on success, for a caller that keeps a copy. */
 int vl_topo_load_text(const char *path, struct vl_lab **out, struct vl_diags *d,
 		      struct vl_error *err, char **text, size_t *len);
+
+/* Read the scenarios of a parsed LAB (called by vl_topo_validate once the
+ * topology itself is checked): steps, captures, and for each set step the
+ * whole topology as it becomes, itself validated. Frees LAB->src. */
+void vl_topo_read_scenarios(struct vl_lab *lab, struct vl_diags *d);
+void vl_topo_src_free(void *src);
 
 /* Why S is not a valid lab or node name of at most MAX characters, or
  * NULL when it is. */

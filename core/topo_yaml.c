@@ -5,12 +5,15 @@
  * format's schema. Every problem is reported with its line and column and
  * reading goes on, so one run shows all of a file's errors. */
 #include <errno.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <yaml.h>
 
+#include "core/capture.h"
 #include "core/link.h"
+#include "core/scenario.h"
 #include "core/topo.h"
 #include "core/util.h"
 
@@ -873,8 +876,10 @@ static void read_link(struct reader *r, const struct ynode *y)
 
 static void read_lab(struct reader *r, const struct ynode *root)
 {
-	struct field f[] = { { .key = "name" }, { .key = "nodes" }, { .key = "links" } };
+	struct field f[] = { { .key = "name" }, { .key = "nodes" }, { .key = "links" },
+			     { .key = "scenarios" } };
 
+	/* "scenarios" is read after validation: vl_topo_read_scenarios */
 	if (!want(r, root, Y_MAP, "a mapping with \"name\" and \"nodes\" at the top"))
 		return;
 	take_fields(r, root, f, NFIELDS(f), "the topology");
@@ -930,11 +935,12 @@ int vl_topo_parse(const char *name, const char *buf, size_t len,
 		return -ENOMEM;
 	}
 	read_lab(&r, root);
-	ynode_free(root);
 	if (r.oom) {
+		ynode_free(root);
 		vl_lab_free(r.lab);
 		return -ENOMEM;
 	}
+	r.lab->src = root;
 	*out = r.lab;
 	return 0;
 }
@@ -988,4 +994,888 @@ invalid:
 	vl_diags_sort(d);
 	return vl_err(err, -EINVAL, "%s: %zu error%s", path, d->n_errors,
 		      d->n_errors == 1 ? "" : "s");
+}
+
+/* --- scenarios --- */
+
+void vl_topo_src_free(void *src)
+{
+	ynode_free(src);
+}
+
+static struct ynode *ycopy(const struct ynode *y)
+{
+	struct ynode *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *y;
+	c->kids = NULL;
+	c->n = 0;
+	c->s = NULL;
+	if (y->s && !(c->s = strdup(y->s)))
+		goto fail;
+	for (size_t i = 0; i < y->n; i++) {
+		struct ynode *k = ycopy(y->kids[i]);
+
+		if (!k || add_kid(c, k) < 0) {
+			ynode_free(k);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	ynode_free(c);
+	return NULL;
+}
+
+static struct ynode *ymap_get(const struct ynode *map, const char *key)
+{
+	for (size_t i = 0; map && map->type == Y_MAP && i + 1 < map->n; i += 2)
+		if (!strcmp(map->kids[i]->s, key))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+/* BASE with OVER laid on it: mappings merge key by key, anything else is
+ * replaced (a list of addresses in OVER is the new list). Positions stay
+ * those of the text each value came from. A new tree. */
+static struct ynode *ymerge(const struct ynode *base, const struct ynode *over)
+{
+	struct ynode *m;
+
+	if (over->type != Y_MAP || !base || (base->type != Y_MAP && !is_null(base)))
+		return ycopy(over);
+	if (is_null(base)) {
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return NULL;
+		m->type = Y_MAP;
+		m->loc = base->loc;
+	} else if (!(m = ycopy(base))) {
+		return NULL;
+	}
+	for (size_t i = 0; i + 1 < over->n; i += 2) {
+		const struct ynode *k = over->kids[i], *v = over->kids[i + 1];
+		struct ynode *merged;
+		size_t j;
+
+		for (j = 0; j + 1 < m->n; j += 2)
+			if (!strcmp(m->kids[j]->s, k->s))
+				break;
+		merged = ymerge(j + 1 < m->n ? m->kids[j + 1] : NULL, v);
+		if (!merged)
+			goto fail;
+		if (j + 1 < m->n) {
+			ynode_free(m->kids[j + 1]);
+			m->kids[j + 1] = merged;
+			continue;
+		}
+		{
+			struct ynode *kc = ycopy(k);
+
+			if (!kc || add_kid(m, kc) < 0) {
+				ynode_free(kc);
+				ynode_free(merged);
+				goto fail;
+			}
+			if (add_kid(m, merged) < 0) {
+				ynode_free(merged);
+				goto fail;
+			}
+		}
+	}
+	return m;
+fail:
+	ynode_free(m);
+	return NULL;
+}
+
+static struct ynode *ynew(enum ytype t, const char *s, struct vl_loc loc)
+{
+	struct ynode *y = calloc(1, sizeof(*y));
+
+	if (!y)
+		return NULL;
+	y->type = t;
+	y->loc = loc;
+	y->plain = true;
+	if (s) {
+		y->len = strlen(s);
+		if (!(y->s = strdup(s))) {
+			free(y);
+			return NULL;
+		}
+	}
+	return y;
+}
+
+/* {KEY: VAL}, taking VAL (also on failure) */
+static struct ynode *ywrap(const char *key, struct ynode *val, struct vl_loc loc)
+{
+	struct ynode *m, *k;
+
+	if (!val)
+		return NULL;
+	m = ynew(Y_MAP, NULL, loc);
+	k = ynew(Y_SCALAR, key, loc);
+	if (!m || !k || add_kid(m, k) < 0) {
+		ynode_free(k);
+		ynode_free(m);
+		ynode_free(val);
+		return NULL;
+	}
+	if (add_kid(m, val) < 0) {
+		ynode_free(m);
+		ynode_free(val);
+		return NULL;
+	}
+	return m;
+}
+
+struct sreader {
+	struct reader r;
+	const struct vl_lab *cur;	/* the topology as of this step */
+	struct ynode *cur_tree;		/* its YAML, when a set step made it */
+	const struct ynode *base_tree;
+	const char *scenario;
+	bool base_ok;			/* the topology itself is valid */
+	bool broken;			/* a step of this scenario made it invalid */
+	size_t n_sets, n_steps;		/* in the whole file */
+};
+
+static bool read_str(struct reader *r, const struct ynode *y, const char *what, char **out)
+{
+	if (!want(r, y, Y_SCALAR, what))
+		return false;
+	*out = dup_str(r, y->s);
+	return *out != NULL;
+}
+
+static bool read_bare_addr(struct reader *r, const struct ynode *y, const char *what,
+			   struct vl_prefix *out)
+{
+	const char *why;
+
+	if (!want(r, y, Y_SCALAR, what))
+		return false;
+	if (vl_addr_parse(y->s, out, &why) < 0) {
+		vl_diag_err(r->d, y->loc, "invalid address \"%s\": %s", vl_q(y->s), why);
+		return false;
+	}
+	return true;
+}
+
+/* "200ms", "1s", "1.5s": durations carry their unit, so that nobody has
+ * to guess whether 1 means a second (ping) or a millisecond. */
+static bool read_ms(struct reader *r, const struct ynode *y, const char *what, uint32_t *ms)
+{
+	double v;
+	char *end;
+
+	if (!want(r, y, Y_SCALAR, what))
+		return false;
+	v = strtod(y->s, &end);
+	if (end == y->s || y->s[0] < '0' || y->s[0] > '9')
+		end = NULL;
+	else if (!strcmp(end, "s"))
+		v *= 1000;
+	else if (strcmp(end, "ms"))
+		end = NULL;
+	if (!end || v < 1 || v > 600000) {
+		vl_diag_err(r->d, y->loc,
+			    "expected %s with a unit, from 1ms to 600s (\"200ms\", \"1.5s\"), got \"%s\"",
+			    what, vl_q(y->s));
+		return false;
+	}
+	*ms = (uint32_t)(v + 0.5);
+	return true;
+}
+
+/* "0", "4", "==4", "!=0", ">=1", "<=3", ">2", "<5" */
+static bool read_count(struct reader *r, const struct ynode *y, struct vl_count *c)
+{
+	static const struct { const char *s; enum vl_cmp op; } ops[] = {
+		{ "==", VL_CMP_EQ }, { "!=", VL_CMP_NE }, { ">=", VL_CMP_GE },
+		{ "<=", VL_CMP_LE }, { ">", VL_CMP_GT }, { "<", VL_CMP_LT },
+	};
+	const char *p;
+	uint64_t n = 0;
+
+	if (!want(r, y, Y_SCALAR, "a count like 0, \"==4\" or \">=1\""))
+		return false;
+	p = y->s;
+	c->op = VL_CMP_EQ;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strncmp(p, ops[i].s, strlen(ops[i].s))) {
+			c->op = ops[i].op;
+			p += strlen(ops[i].s);
+			break;
+		}
+	while (*p == ' ')
+		p++;
+	if (!*p || (p[0] == '0' && p[1]))
+		goto bad;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 100000000)
+			goto bad;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	c->n = (uint32_t)n;
+	return true;
+bad:
+	vl_diag_err(r->d, y->loc,
+		    "expected a count like 0, \"==4\", \">=1\" or \"<3\", got \"%s\"", vl_q(y->s));
+	return false;
+}
+
+static bool check_node(struct sreader *sr, const char *node, struct vl_loc loc)
+{
+	struct vl_suggest s;
+
+	if (!sr->cur || vl_lab_node_index(sr->cur, node) != VL_NONE)
+		return true;
+	vl_suggest_init(&s, node);
+	for (size_t i = 0; i < sr->cur->n_nodes; i++)
+		vl_suggest_add(&s, sr->cur->nodes[i].name);
+	if (vl_suggest_get(&s))
+		vl_diag_err(sr->r.d, loc, "unknown node \"%s\"; did you mean \"%s\"?",
+			    vl_q(node), vl_suggest_get(&s));
+	else
+		vl_diag_err(sr->r.d, loc, "unknown node \"%s\"", vl_q(node));
+	return false;
+}
+
+static void check_iface(struct sreader *sr, const char *node, const char *iface,
+			struct vl_loc loc)
+{
+	const struct vl_node *n;
+	struct vl_suggest s;
+	size_t ni;
+
+	if (!sr->cur || (ni = vl_lab_node_index(sr->cur, node)) == VL_NONE)
+		return;
+	n = &sr->cur->nodes[ni];
+	if (vl_node_iface_index(n, iface) != VL_NONE)
+		return;
+	vl_suggest_init(&s, iface);
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		vl_suggest_add(&s, n->ifaces[i].name);
+	if (vl_suggest_get(&s))
+		vl_diag_err(sr->r.d, loc, "node \"%s\" has no interface \"%s\"; did you mean \"%s\"?",
+			    vl_q(node), vl_q(iface), vl_suggest_get(&s));
+	else
+		vl_diag_err(sr->r.d, loc, "node \"%s\" has no interface \"%s\"", vl_q(node), vl_q(iface));
+}
+
+static bool node_has_addr(const struct vl_lab *lab, const char *node, const struct vl_prefix *a)
+{
+	size_t ni = lab ? vl_lab_node_index(lab, node) : VL_NONE;
+
+	if (ni == VL_NONE)
+		return true;	/* reported elsewhere */
+	for (size_t i = 0; i < lab->nodes[ni].n_ifaces; i++)
+		for (size_t k = 0; k < lab->nodes[ni].ifaces[i].n_addrs; k++)
+			if (vl_addr_equal(&lab->nodes[ni].ifaces[i].addrs[k].p, a))
+				return true;
+	return false;
+}
+
+static void read_match(struct sreader *sr, struct vl_capture_spec *cs, const struct ynode *y)
+{
+	static const struct { const char *name; enum vl_match_kind kind; } kinds[] = {
+		{ "arp-request", VL_MATCH_ARP_REQUEST }, { "arp-reply", VL_MATCH_ARP_REPLY },
+		{ "icmp-echo-request", VL_MATCH_ICMP_ECHO_REQUEST },
+		{ "icmp-echo-reply", VL_MATCH_ICMP_ECHO_REPLY },
+	};
+	struct field f[] = { { .key = "match" }, { .key = "who-has" }, { .key = "tell" },
+			     { .key = "from" }, { .key = "to" }, { .key = "filter" },
+			     { .key = "count" } };
+	struct reader *r = &sr->r;
+	struct vl_match *m;
+	char why[256], text[512], cnt[32];
+	bool arp;
+
+	if (!want(r, y, Y_MAP, "a capture assertion like {match: arp-request, count: \">=1\"}"))
+		return;
+	m = vl_array_push(&cs->matches, &cs->n_matches, sizeof(*m));
+	if (!m) {
+		r->oom = 1;
+		return;
+	}
+	m->loc = y->loc;
+	m->count = (struct vl_count){ VL_CMP_GE, 1 };
+	take_fields(r, y, f, NFIELDS(f), "a capture assertion");
+	if (f[0].val && want(r, f[0].val, Y_SCALAR, "a packet kind")) {
+		size_t i;
+
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (!strcmp(kinds[i].name, f[0].val->s))
+				break;
+		if (i < sizeof(kinds) / sizeof(kinds[0])) {
+			m->kind = kinds[i].kind;
+		} else {
+			struct vl_suggest s;
+
+			vl_suggest_init(&s, f[0].val->s);
+			for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+				vl_suggest_add(&s, kinds[i].name);
+			vl_diag_err(r->d, f[0].val->loc,
+				    "unknown packet kind \"%s\"%s%s%s (known: arp-request, arp-reply, icmp-echo-request, icmp-echo-reply)",
+				    vl_q(f[0].val->s), vl_suggest_get(&s) ? "; did you mean \"" : "",
+				    vl_suggest_get(&s) ? vl_suggest_get(&s) : "",
+				    vl_suggest_get(&s) ? "\"?" : "");
+		}
+	}
+	arp = m->kind == VL_MATCH_ARP_REQUEST || m->kind == VL_MATCH_ARP_REPLY;
+	for (int k = 1; k <= 4; k++) {
+		struct vl_prefix *dst[] = { NULL, &m->who_has, &m->tell, &m->from, &m->to };
+		bool *has[] = { NULL, &m->has_who_has, &m->has_tell, &m->has_from, &m->has_to };
+
+		if (!f[k].val)
+			continue;
+		if ((k <= 2) != arp) {
+			vl_diag_err(r->d, f[k].key_loc, "\"%s\" goes with %s", f[k].key,
+				    k <= 2 ? "match: arp-request or arp-reply" :
+					     "IP packets, not ARP (use who-has and tell)");
+			continue;
+		}
+		*has[k] = read_bare_addr(r, f[k].val, "an address", dst[k]);
+		if (*has[k] && arp && dst[k]->family != AF_INET) {
+			vl_diag_err(r->d, f[k].val->loc, "ARP is IPv4 only; \"%s\" is IPv6",
+				    vl_q(f[k].val->s));
+			*has[k] = false;
+		}
+	}
+	if (f[5].val && read_str(r, f[5].val, "a tcpdump filter", &m->filter) &&
+	    vl_filter_check(m->filter, why, sizeof(why)) < 0)
+		vl_diag_err(r->d, f[5].val->loc, "invalid filter \"%s\": %s", vl_q(m->filter), why);
+	if (f[6].val)
+		read_count(r, f[6].val, &m->count);
+	if (!f[0].val && !f[5].val)
+		vl_diag_err(r->d, y->loc, "a capture assertion needs \"match\" or \"filter\"");
+	if (m->has_from && m->has_to && m->from.family != m->to.family) {
+		vl_diag_err(r->d, f[4].val->loc, "\"from\" and \"to\" are of different families");
+		m->has_to = false;
+	}
+	/* the assertion as people read it in reports: every field shown */
+	vl_count_str(&m->count, cnt, sizeof(cnt));
+	{
+		size_t n = (size_t)snprintf(text, sizeof(text), "%s:%s %s", cs->node, cs->iface,
+					    f[0].val && f[0].val->type == Y_SCALAR ? f[0].val->s : "packets");
+
+		for (int k = 1; k <= 4 && n < sizeof(text); k++)
+			if (f[k].val && f[k].val->type == Y_SCALAR)
+				n += (size_t)snprintf(text + n, sizeof(text) - n, " %s %s", f[k].key,
+						      f[k].val->s);
+		if (m->filter && n < sizeof(text))
+			n += (size_t)snprintf(text + n, sizeof(text) - n, " filter \"%s\"", m->filter);
+		if (n < sizeof(text))
+			snprintf(text + n, sizeof(text) - n, " count %s", cnt);
+	}
+	if (!(m->text = strdup(text)))
+		r->oom = 1;
+}
+
+static void read_captures(struct sreader *sr, struct vl_step *st, const struct ynode *y)
+{
+	struct reader *r = &sr->r;
+
+	if (!want(r, y, Y_MAP, "a mapping of node:interface to lists of assertions"))
+		return;
+	for (size_t i = 0; i + 1 < y->n && !r->oom; i += 2) {
+		const struct ynode *k = y->kids[i], *v = y->kids[i + 1];
+		const char *colon = strchr(k->s, ':');
+		struct vl_capture_spec *cs;
+
+		if (!colon || colon == k->s || !colon[1]) {
+			vl_diag_err(r->d, k->loc, "expected \"node:interface\" to capture on, got \"%s\"",
+				    vl_q(k->s));
+			continue;
+		}
+		cs = vl_array_push(&st->captures, &st->n_captures, sizeof(*cs));
+		if (!cs) {
+			r->oom = 1;
+			return;
+		}
+		cs->node = strndup(k->s, (size_t)(colon - k->s));
+		cs->iface = strdup(colon + 1);
+		cs->loc = k->loc;
+		if (!cs->node || !cs->iface) {
+			r->oom = 1;
+			return;
+		}
+		if (check_node(sr, cs->node, k->loc))
+			check_iface(sr, cs->node, cs->iface, k->loc);
+		if (!want(r, v, Y_SEQ, "a list of assertions"))
+			continue;
+		for (size_t j = 0; j < v->n && !r->oom; j++)
+			read_match(sr, cs, v->kids[j]);
+	}
+}
+
+static void read_ping(struct sreader *sr, struct vl_step *st, const struct ynode *y)
+{
+	struct field f[] = { { .key = "from" }, { .key = "to" }, { .key = "dev" },
+			     { .key = "src" }, { .key = "count" }, { .key = "interval" },
+			     { .key = "timeout" }, { .key = "expect" } };
+	struct vl_ping_step *p = &st->u.ping;
+	struct reader *r = &sr->r;
+
+	p->count = 1;
+	p->interval_ms = 200;
+	p->timeout_ms = 1000;
+	if (!want(r, y, Y_MAP, "a ping like {from: host, to: 192.168.2.1}"))
+		return;
+	take_fields(r, y, f, NFIELDS(f), "a ping");
+	if (!f[0].val || !f[1].val)
+		vl_diag_err(r->d, y->loc, "a ping needs \"from\" (a node) and \"to\" (an address)");
+	if (f[0].val && read_str(r, f[0].val, "a node", &p->from))
+		check_node(sr, p->from, f[0].val->loc);
+	if (f[1].val)
+		read_bare_addr(r, f[1].val, "an address to ping", &p->to);
+	if (f[2].val && read_str(r, f[2].val, "an interface", &p->dev) && p->from)
+		check_iface(sr, p->from, p->dev, f[2].val->loc);
+	if (f[3].val && read_bare_addr(r, f[3].val, "a source address", &p->src)) {
+		p->has_src = true;
+		if (p->from && !node_has_addr(sr->cur, p->from, &p->src))
+			vl_diag_err(r->d, f[3].val->loc, "node \"%s\" has no address %s to send from",
+				    vl_q(p->from), f[3].val->s);
+		if (f[1].val && p->to.family && p->src.family != p->to.family)
+			vl_diag_err(r->d, f[3].val->loc, "source and destination are of different families");
+	}
+	if (f[4].val)
+		read_u32(r, f[4].val, 1, 1000, "a number of echo requests", &p->count);
+	if (f[5].val)
+		read_ms(r, f[5].val, "an interval", &p->interval_ms);
+	if (f[6].val)
+		read_ms(r, f[6].val, "a timeout", &p->timeout_ms);
+	if (f[7].val && want(r, f[7].val, Y_SCALAR, "\"ok\" or \"fail\"")) {
+		if (!strcmp(f[7].val->s, "ok"))
+			p->expect = VL_EXPECT_OK;
+		else if (!strcmp(f[7].val->s, "fail"))
+			p->expect = VL_EXPECT_FAIL;
+		else
+			vl_diag_err(r->d, f[7].val->loc, "expected \"ok\" or \"fail\", got \"%s\"",
+				    vl_q(f[7].val->s));
+	}
+	if (p->from && p->to.family && asprintf(&st->name, "ping %s -> %s%s%s%s", p->from,
+						 f[1].val->s, p->dev ? " dev " : "",
+						 p->dev ? p->dev : "",
+						 p->expect == VL_EXPECT_FAIL ? " fails" : "") < 0)
+		st->name = NULL;
+}
+
+static void read_route_step(struct sreader *sr, struct vl_step *st, const struct ynode *y)
+{
+	struct field f[] = { { .key = "node" }, { .key = "to" }, { .key = "from" },
+			     { .key = "iif" }, { .key = "oif" }, { .key = "expect" } };
+	struct field e[] = { { .key = "dev" }, { .key = "via" }, { .key = "type" } };
+	struct vl_route_step *rt = &st->u.route;
+	struct reader *r = &sr->r;
+
+	if (!want(r, y, Y_MAP, "a route check like {node: host, to: 192.168.2.11, expect: {dev: lo}}"))
+		return;
+	take_fields(r, y, f, NFIELDS(f), "a route check");
+	if (!f[0].val || !f[1].val || !f[5].val)
+		vl_diag_err(r->d, y->loc, "a route check needs \"node\", \"to\" and \"expect\"");
+	if (f[0].val && read_str(r, f[0].val, "a node", &rt->node))
+		check_node(sr, rt->node, f[0].val->loc);
+	if (f[1].val)
+		read_bare_addr(r, f[1].val, "a destination address", &rt->to);
+	if (f[2].val)
+		rt->has_from = read_bare_addr(r, f[2].val, "a source address", &rt->from);
+	if (f[3].val && read_str(r, f[3].val, "an interface", &rt->iif) && rt->node)
+		check_iface(sr, rt->node, rt->iif, f[3].val->loc);
+	if (f[4].val && read_str(r, f[4].val, "an interface", &rt->oif) && rt->node)
+		check_iface(sr, rt->node, rt->oif, f[4].val->loc);
+	if (rt->iif && !rt->has_from)
+		vl_diag_err(r->d, f[3].val->loc, "a lookup as if received on \"%s\" needs \"from\"",
+			    vl_q(rt->iif));
+	if (f[5].val && want(r, f[5].val, Y_MAP, "the expected answer, like {dev: lo}")) {
+		take_fields(r, f[5].val, e, NFIELDS(e), "a route expectation");
+		if (!e[0].val && !e[1].val && !e[2].val)
+			vl_diag_err(r->d, f[5].val->loc, "expect at least one of dev, via and type");
+		if (e[0].val)
+			read_str(r, e[0].val, "an interface", &rt->want_dev);
+		if (e[1].val)
+			rt->has_want_via = read_bare_addr(r, e[1].val, "a gateway", &rt->want_via);
+		if (e[2].val && read_str(r, e[2].val, "a route type", &rt->want_type)) {
+			static const char *const types[] = { "unicast", "local", "broadcast",
+				"anycast", "multicast", "blackhole", "unreachable", "prohibit",
+				"throw", "error" };
+			size_t i;
+
+			for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+				if (!strcmp(types[i], rt->want_type))
+					break;
+			if (i == sizeof(types) / sizeof(types[0]))
+				vl_diag_err(r->d, e[2].val->loc,
+					    "unknown route type \"%s\" (unicast, local, broadcast, unreachable, ..., or error for no route)",
+					    vl_q(rt->want_type));
+		}
+	}
+	if (rt->node && f[1].val && asprintf(&st->name, "route %s to %s%s%s", rt->node,
+					      f[1].val->s, rt->has_from ? " from " : "",
+					      rt->has_from ? f[2].val->s : "") < 0)
+		st->name = NULL;
+}
+
+static void read_neigh(struct sreader *sr, struct vl_step *st, const struct ynode *y)
+{
+	static const char *const states[] = { "none", "incomplete", "reachable", "stale",
+		"delay", "probe", "failed", "noarp", "permanent" };
+	struct field f[] = { { .key = "node" }, { .key = "dev" }, { .key = "to" },
+			     { .key = "expect" } };
+	struct vl_neigh_step *n = &st->u.neigh;
+	struct reader *r = &sr->r;
+	const struct ynode *sv;
+
+	if (!want(r, y, Y_MAP, "a neighbour check like {node: host, dev: veth0, to: 192.168.2.1, expect: {state: failed}}"))
+		return;
+	take_fields(r, y, f, NFIELDS(f), "a neighbour check");
+	if (!f[0].val || !f[1].val || !f[2].val || !f[3].val) {
+		vl_diag_err(r->d, y->loc, "a neighbour check needs \"node\", \"dev\", \"to\" and \"expect\"");
+		return;
+	}
+	if (read_str(r, f[0].val, "a node", &n->node))
+		check_node(sr, n->node, f[0].val->loc);
+	if (read_str(r, f[1].val, "an interface", &n->dev) && n->node)
+		check_iface(sr, n->node, n->dev, f[1].val->loc);
+	read_bare_addr(r, f[2].val, "an address", &n->addr);
+	if (!want(r, f[3].val, Y_MAP, "{state: STATE} or {state: [STATE, ...]}"))
+		return;
+	{
+		struct field e[] = { { .key = "state" } };
+
+		take_fields(r, f[3].val, e, NFIELDS(e), "a neighbour expectation");
+		sv = e[0].val;
+	}
+	if (!sv) {
+		vl_diag_err(r->d, f[3].val->loc, "expect needs \"state\"");
+		return;
+	}
+	for (size_t i = 0; i < (sv->type == Y_SEQ ? sv->n : 1) && !r->oom; i++) {
+		const struct ynode *x = sv->type == Y_SEQ ? sv->kids[i] : sv;
+		char **slot;
+		size_t k;
+
+		if (!want(r, x, Y_SCALAR, "a neighbour state"))
+			continue;
+		for (k = 0; k < sizeof(states) / sizeof(states[0]); k++)
+			if (!strcmp(states[k], x->s))
+				break;
+		if (k == sizeof(states) / sizeof(states[0])) {
+			vl_diag_err(r->d, x->loc,
+				    "unknown neighbour state \"%s\" (none, incomplete, reachable, stale, delay, probe, failed, noarp, permanent)",
+				    vl_q(x->s));
+			continue;
+		}
+		slot = vl_array_push(&n->states, &n->n_states, sizeof(*slot));
+		if (!slot || !(*slot = strdup(x->s)))
+			r->oom = 1;
+	}
+	if (n->node && asprintf(&st->name, "neigh %s %s %s", n->node, n->dev ? n->dev : "?",
+				f[2].val->s) < 0)
+		st->name = NULL;
+}
+
+static void read_exec(struct sreader *sr, struct vl_step *st, const struct ynode *y)
+{
+	struct field f[] = { { .key = "node" }, { .key = "argv" }, { .key = "timeout" },
+			     { .key = "expect" } };
+	struct vl_exec_step *x = &st->u.exec;
+	struct reader *r = &sr->r;
+
+	x->timeout_ms = 10000;
+	if (!want(r, y, Y_MAP, "a command like {node: host, argv: [ip, addr]}"))
+		return;
+	take_fields(r, y, f, NFIELDS(f), "an exec step");
+	if (!f[0].val || !f[1].val) {
+		vl_diag_err(r->d, y->loc, "an exec step needs \"node\" and \"argv\"");
+		return;
+	}
+	if (read_str(r, f[0].val, "a node", &x->node))
+		check_node(sr, x->node, f[0].val->loc);
+	if (want(r, f[1].val, Y_SEQ, "a list: the program and its arguments (no shell)")) {
+		if (!f[1].val->n)
+			vl_diag_err(r->d, f[1].val->loc, "argv is empty; name a program");
+		x->argv = calloc(f[1].val->n + 1, sizeof(*x->argv));
+		for (size_t i = 0; x->argv && i < f[1].val->n; i++)
+			if (!read_str(r, f[1].val->kids[i], "a string", &x->argv[i]))
+				x->argv[i] = strdup("");
+		if (!x->argv)
+			r->oom = 1;
+	}
+	if (f[2].val)
+		read_ms(r, f[2].val, "a timeout", &x->timeout_ms);
+	if (f[3].val && want(r, f[3].val, Y_MAP, "{status: N, output: REGEX}")) {
+		struct field e[] = { { .key = "status" }, { .key = "output" } };
+
+		take_fields(r, f[3].val, e, NFIELDS(e), "an exec expectation");
+		if (e[0].val) {
+			uint32_t v;
+
+			if (read_u32(r, e[0].val, 0, 255, "an exit status", &v)) {
+				x->has_status = true;
+				x->status = (int)v;
+			}
+		}
+		if (e[1].val && read_str(r, e[1].val, "an extended regular expression", &x->output)) {
+			regex_t re;
+			int rc = regcomp(&re, x->output, REG_EXTENDED | REG_NOSUB);
+
+			if (rc) {
+				char why[128];
+
+				regerror(rc, &re, why, sizeof(why));
+				vl_diag_err(r->d, e[1].val->loc, "invalid regular expression \"%s\": %s",
+					    vl_q(x->output), why);
+			} else {
+				regfree(&re);
+			}
+		}
+	}
+	if (x->node && x->argv && x->argv[0] &&
+	    asprintf(&st->name, "exec %s %s", x->node, x->argv[0]) < 0)
+		st->name = NULL;
+}
+
+/* Diagnostics of a set step's topology, said to come from that step. */
+static void copy_diags(struct sreader *sr, const struct vl_diags *from, struct vl_loc step)
+{
+	for (size_t i = 0; i < from->n; i++)
+		vl_diag(sr->r.d, from->v[i].sev, from->v[i].loc,
+			"after the step at line %u of scenario \"%s\": %s",
+			step.line, vl_q(sr->scenario), from->v[i].msg);
+}
+
+/* The topology after OVERLAY: merged with the current one and checked. */
+static void read_set(struct sreader *sr, struct vl_step *st, const struct ynode *overlay)
+{
+	struct reader r2 = { 0 };
+	struct field f[] = { { .key = "nodes" }, { .key = "links" } };
+	struct vl_diags d2;
+	struct ynode *merged;
+
+	if (!overlay) {
+		sr->r.oom = 1;
+		return;
+	}
+	if (!want(&sr->r, overlay, Y_MAP, "an overlay like {nodes: {host: {...}}}"))
+		return;
+	/* only the topology can change, not the lab's name */
+	take_fields(&sr->r, overlay, f, NFIELDS(f), "a set step");
+	/* a topology already broken by an earlier step of this scenario
+	 * would only repeat its errors */
+	if (!sr->base_ok || sr->broken)
+		return;
+	if (++sr->n_sets > VL_MAX_SET_STEPS) {
+		vl_diag_err(sr->r.d, st->loc, "more than %d set and link steps in one file",
+			    VL_MAX_SET_STEPS);
+		sr->broken = true;
+		return;
+	}
+	merged = ymerge(sr->cur_tree ? sr->cur_tree : sr->base_tree, overlay);
+	if (!merged || vl_diags_init(&d2, sr->r.d->file) < 0) {
+		ynode_free(merged);
+		sr->r.oom = 1;
+		return;
+	}
+	r2.d = &d2;
+	r2.lab = vl_lab_new(sr->r.lab->file);
+	if (!r2.lab) {
+		sr->r.oom = 1;
+	} else {
+		read_lab(&r2, merged);
+		if (!r2.oom && !d2.n_errors)
+			vl_topo_validate(r2.lab, &d2);
+		copy_diags(sr, &d2, st->loc);
+		sr->broken = d2.n_errors > 0;
+		if (r2.oom)
+			sr->r.oom = 1;
+	}
+	vl_diags_fini(&d2);
+	st->target = r2.lab;
+	ynode_free(sr->cur_tree);
+	sr->cur_tree = merged;
+	sr->cur = st->target;
+}
+
+/* link: {node: host, iface: veth1, state: down} is a set step. */
+static struct ynode *link_overlay(struct sreader *sr, const struct ynode *y, char **name)
+{
+	struct field f[] = { { .key = "node" }, { .key = "iface" }, { .key = "state" } };
+	struct reader *r = &sr->r;
+	struct ynode *o;
+
+	if (!want(r, y, Y_MAP, "{node: NODE, iface: IFACE, state: up|down}"))
+		return NULL;
+	take_fields(r, y, f, NFIELDS(f), "a link step");
+	if (!f[0].val || !f[1].val || !f[2].val) {
+		vl_diag_err(r->d, y->loc, "a link step needs \"node\", \"iface\" and \"state\"");
+		return NULL;
+	}
+	if (!want(r, f[0].val, Y_SCALAR, "a node") || !want(r, f[1].val, Y_SCALAR, "an interface") ||
+	    !want(r, f[2].val, Y_SCALAR, "up or down"))
+		return NULL;
+	if (!check_node(sr, f[0].val->s, f[0].val->loc))
+		return NULL;
+	check_iface(sr, f[0].val->s, f[1].val->s, f[1].val->loc);
+	if (asprintf(name, "link %s:%s %s", f[0].val->s, f[1].val->s, f[2].val->s) < 0)
+		*name = NULL;
+	o = ynew(Y_SCALAR, f[2].val->s, f[2].val->loc);
+	o = ywrap("state", o, f[2].val->loc);
+	o = ywrap(f[1].val->s, o, f[1].val->loc);
+	o = ywrap("interfaces", o, y->loc);
+	o = ywrap(f[0].val->s, o, f[0].val->loc);
+	o = ywrap("nodes", o, y->loc);
+	if (!o)
+		r->oom = 1;
+	return o;
+}
+
+static void read_step(struct sreader *sr, struct vl_scenario *sc, const struct ynode *y)
+{
+	static const char *const kinds[] = { "ping", "route", "neigh", "set", "link", "exec" };
+	struct field f[] = { { .key = "ping" }, { .key = "route" }, { .key = "neigh" },
+			     { .key = "set" }, { .key = "link" }, { .key = "exec" },
+			     { .key = "capture" }, { .key = "name" } };
+	struct reader *r = &sr->r;
+	const struct vl_lab *before = sr->cur;
+	struct vl_step *st;
+	int which = -1;
+
+	if (!want(r, y, Y_MAP, "a step (ping, route, neigh, set, link or exec)"))
+		return;
+	take_fields(r, y, f, NFIELDS(f), "a step");
+	for (int k = 0; k < 6; k++) {
+		if (!f[k].val)
+			continue;
+		if (which >= 0) {
+			vl_diag_err(r->d, f[k].key_loc, "a step does one thing: \"%s\" and \"%s\" in one step",
+				    kinds[which], kinds[k]);
+			continue;
+		}
+		which = k;
+	}
+	if (which < 0) {
+		vl_diag_err(r->d, y->loc, "a step needs one of ping, route, neigh, set, link, exec");
+		return;
+	}
+	st = vl_array_push(&sc->steps, &sc->n_steps, sizeof(*st));
+	if (!st) {
+		r->oom = 1;
+		return;
+	}
+	st->loc = y->loc;
+	switch (which) {
+	case 0:
+		st->kind = VL_STEP_PING;
+		read_ping(sr, st, f[0].val);
+		break;
+	case 1:
+		st->kind = VL_STEP_ROUTE;
+		read_route_step(sr, st, f[1].val);
+		break;
+	case 2:
+		st->kind = VL_STEP_NEIGH;
+		read_neigh(sr, st, f[2].val);
+		break;
+	case 3:
+		st->kind = VL_STEP_SET;
+		if (asprintf(&st->name, "set (line %u)", f[3].key_loc.line) < 0)
+			st->name = NULL;
+		read_set(sr, st, f[3].val);
+		break;
+	case 4: {
+		struct ynode *o;
+
+		st->kind = VL_STEP_SET;
+		o = link_overlay(sr, f[4].val, &st->name);
+		if (o)
+			read_set(sr, st, o);
+		ynode_free(o);
+		break;
+	}
+	case 5:
+		st->kind = VL_STEP_EXEC;
+		read_exec(sr, st, f[5].val);
+		break;
+	}
+	if (f[7].val && want(r, f[7].val, Y_SCALAR, "a step name")) {
+		free(st->name);
+		st->name = dup_str(r, f[7].val->s);
+	}
+	if (!st->name && !(st->name = strdup(kinds[which])))
+		r->oom = 1;
+	/* captures open before the step runs: on the topology before it */
+	if (f[6].val) {
+		const struct vl_lab *after = sr->cur;
+
+		sr->cur = before;
+		read_captures(sr, st, f[6].val);
+		sr->cur = after;
+	}
+}
+
+static void read_scenario(struct sreader *sr, const struct ynode *k, const struct ynode *v)
+{
+	struct field f[] = { { .key = "description" }, { .key = "steps" } };
+	struct reader *r = &sr->r;
+	struct vl_scenario *sc;
+	const char *why;
+
+	sc = vl_array_push(&r->lab->scenarios, &r->lab->n_scenarios, sizeof(*sc));
+	if (!sc || !(sc->name = strdup(k->s))) {
+		if (sc)
+			r->lab->n_scenarios--;
+		r->oom = 1;
+		return;
+	}
+	sc->loc = k->loc;
+	/* scenario names become file names under --artifacts and test names */
+	why = vl_name_problem(k->s, 64);
+	if (why)
+		vl_diag_err(r->d, k->loc, "invalid scenario name \"%s\": %s (a-z, 0-9, '-')",
+			    vl_q(k->s), why);
+	if (!want(r, v, Y_MAP, "a scenario: {description: ..., steps: [...]}"))
+		return;
+	take_fields(r, v, f, NFIELDS(f), "a scenario");
+	if (f[0].val)
+		read_str(r, f[0].val, "a description", &sc->description);
+	if (!f[1].val) {
+		vl_diag_err(r->d, v->loc, "scenario \"%s\" has no \"steps\"", vl_q(k->s));
+		return;
+	}
+	if (!want(r, f[1].val, Y_SEQ, "a list of steps"))
+		return;
+	sr->scenario = sc->name;
+	sr->cur = r->lab;	/* every scenario starts from the file's topology */
+	sr->broken = false;
+	ynode_free(sr->cur_tree);
+	sr->cur_tree = NULL;
+	if ((sr->n_steps += f[1].val->n) > VL_MAX_STEPS) {
+		vl_diag_err(r->d, f[1].val->loc, "more than %d steps in one file", VL_MAX_STEPS);
+		return;
+	}
+	for (size_t i = 0; i < f[1].val->n && !r->oom; i++)
+		read_step(sr, sc, f[1].val->kids[i]);
+}
+
+void vl_topo_read_scenarios(struct vl_lab *lab, struct vl_diags *d)
+{
+	struct sreader sr = { .r = { .d = d, .lab = lab }, .cur = lab,
+			      .base_tree = lab->src, .base_ok = d->n_errors == 0 };
+	const struct ynode *scs = ymap_get(lab->src, "scenarios");
+
+	if (scs && !is_null(scs) &&
+	    want(&sr.r, scs, Y_MAP, "a mapping of scenario names to scenarios"))
+		for (size_t i = 0; i + 1 < scs->n && !sr.r.oom; i += 2)
+			read_scenario(&sr, scs->kids[i], scs->kids[i + 1]);
+	ynode_free(sr.cur_tree);
+	if (sr.r.oom)
+		vl_diag_err(d, ((struct vl_loc){ 1, 1 }), "out of memory while reading scenarios");
+	vl_topo_src_free(lab->src);
+	lab->src = NULL;
 }

@@ -444,8 +444,16 @@ static void check_gateway(struct checker *c, const struct vl_node *n,
 		return;
 	}
 	if (node_owns(n, &rt->via)) {
-		vl_diag_err(c->d, rt->via_loc,
-			    "gateway %s is an address of node \"%s\" itself", g, vl_q(n->name));
+		/* IPv4 takes it and sends through the interface that holds the
+		 * address, back into this node; IPv6 refuses it */
+		if (rt->via.family == AF_INET6)
+			vl_diag_err(c->d, rt->via_loc,
+				    "gateway %s is an address of node \"%s\" itself; IPv6 takes no local gateway",
+				    g, vl_q(n->name));
+		else
+			vl_diag_warn(c->d, rt->via_loc,
+				     "gateway %s is an address of node \"%s\" itself: the route leads back into it",
+				     g, vl_q(n->name));
 		return;
 	}
 	/* The kernel takes a gateway only when a connected route reaches it,
@@ -858,6 +866,8 @@ size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d)
 			check_sysctl(&c, n, &n->sysctls[j]);
 	}
 	free(c.by_name);
+	if (lab->src)
+		vl_topo_read_scenarios(lab, d);
 	return d->n_errors - before;
 oom:
 	free(c.by_name);

@@ -1,0 +1,34 @@
+/* Packet capture with libpcap on an interface of a lab namespace,
+ * including lo: opened inside the namespace, kept in memory for counting
+ * matches, and written as a pcap file for tcpdump and Wireshark. */
+#ifndef VL_CAPTURE_H
+#define VL_CAPTURE_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/scenario.h"
+
+struct vl_capture;
+
+/* Start capturing on IFNAME inside the namespace NETNS_FD. Every packet
+ * is kept in memory; with PCAP_PATH not NULL it is also written there
+ * (the file is complete once the capture is closed). */
+int vl_capture_open(int netns_fd, const char *ifname, const char *pcap_path,
+		    struct vl_capture **out, struct vl_error *err);
+/* Take in every packet that has arrived so far, without waiting. */
+int vl_capture_drain(struct vl_capture *c, struct vl_error *err);
+/* How many kept packets FILTER (tcpdump syntax, "" for all) matches. */
+int vl_capture_count(struct vl_capture *c, const char *filter,
+		     unsigned *count, struct vl_error *err);
+size_t vl_capture_packets(const struct vl_capture *c);
+/* Stop, flush the pcap file and free. NULL is fine. */
+void vl_capture_close(struct vl_capture *c);
+
+/* The tcpdump filter for a match: its shorthand and fields ANDed with its
+ * own filter ("arp and arp[6:2] = 1 and arp[24:4] = 0xc0a80201"). */
+int vl_match_filter(const struct vl_match *m, char *buf, size_t len);
+/* Whether FILTER compiles for Ethernet frames; WHY gets libpcap's reason. */
+int vl_filter_check(const char *filter, char *why, size_t len);
+
+#endif

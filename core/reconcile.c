@@ -1,0 +1,74 @@
+/* The reconcile loop shared by `up` and the scenario runner. */
+#include <errno.h>
+
+#include "core/apply.h"
+#include "core/observe.h"
+#include "core/plan.h"
+#include "core/reconcile.h"
+
+struct verify_ctx {
+	const struct vl_lab *lab;
+	struct vl_state *st;
+};
+
+static int observe_plan(const struct vl_lab *lab, struct vl_state *st,
+			struct vl_lab **obs, struct vl_plan *plan, struct vl_error *err)
+{
+	int r = vl_observe(lab, st, obs, err);
+
+	if (r < 0)
+		return vl_err_wrap(err, "%s", lab->name);
+	r = vl_plan_make(lab, *obs, plan, err);
+	if (r < 0) {
+		vl_lab_free(*obs);
+		*obs = NULL;
+		return vl_err_wrap(err, "%s", lab->name);
+	}
+	return 0;
+}
+
+/* After apply: read the kernel back; anything left to do is a mismatch. */
+static int verify(void *data, struct vl_error *err)
+{
+	const struct verify_ctx *v = data;
+	struct vl_lab *obs;
+	struct vl_plan plan;
+	char line[512];
+	int r = observe_plan(v->lab, v->st, &obs, &plan, err);
+
+	if (r < 0)
+		return vl_err_wrap(err, "verify");
+	if (plan.n) {
+		vl_action_str(&plan.v[0], v->lab->name, line, sizeof(line));
+		r = vl_err(err, -EIO, "verify %s: the kernel still differs from the file after apply: %s%s",
+			   v->lab->name, line, plan.n > 1 ? " (and more)" : "");
+	}
+	vl_plan_fini(&plan);
+	vl_lab_free(obs);
+	return r;
+}
+
+int vl_reconcile(const struct vl_lab *lab, struct vl_state *st, FILE *out,
+		 volatile sig_atomic_t *interrupted, size_t *changes,
+		 struct vl_error *err)
+{
+	struct verify_ctx v = { lab, st };
+	struct vl_apply_opts o = { .out = out, .interrupted = interrupted,
+				   .verify = verify, .verify_ctx = &v };
+	struct vl_lab *obs = NULL;
+	struct vl_plan plan = { 0 };
+	int r = observe_plan(lab, st, &obs, &plan, err);
+
+	if (changes)
+		*changes = r == 0 ? plan.n : 0;
+	if (r == 0 && plan.n) {
+		r = vl_apply(lab, obs, &plan, st, &o, err);
+		if (r < 0)
+			vl_err_wrap(err, "up %s", lab->name);
+		else
+			r = vl_state_compact(st, err);
+	}
+	vl_plan_fini(&plan);
+	vl_lab_free(obs);
+	return r;
+}

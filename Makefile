@@ -159,4 +159,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz $(O) $(O)-fuzz
 
+# test objects are intermediates of a chain of rules: keep them
+.SECONDARY:
+
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%.d)

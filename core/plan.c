@@ -367,13 +367,92 @@ static bool names_gone_iface(const struct planner *p, size_t oi, const char *key
 	return false;
 }
 
+static int push_sysctl(struct planner *p, const char *node, const char *key,
+		       const char *from, const char *to, bool restore)
+{
+	struct vl_action *a = push(p, VL_SYSCTL_SET, node);
+
+	if (!a)
+		return -ENOMEM;
+	a->key = key;
+	a->from = from;
+	a->to = to;
+	a->restore = restore;
+	return 0;
+}
+
+/* Whether writing GLOBAL (a key naming no interface) also writes KEY,
+ * a per-interface key: conf.all.P or conf.default.P and conf.IF.P of one
+ * protocol, and net.ipv4.ip_forward, which is conf.all.forwarding. */
+static bool same_setting(const char *global, const char *key)
+{
+	const char *gl, *kl = strrchr(key, '.'), *gs, *ks = strstr(key, ".conf.");
+	size_t len;
+
+	if (!global || vl_sysctl_key_iface(global, &len))
+		return false;
+	if (!strcmp(global, "net.ipv4.ip_forward"))
+		global = "net.ipv4.conf.all.forwarding";
+	gl = strrchr(global, '.');
+	gs = strstr(global, ".conf.");
+	return gl && kl && gs && ks && gs - global == ks - key &&
+	       !strncmp(global, key, (size_t)(gs - global)) && !strcmp(gl, kl);
+}
+
+/* Sysctls in two passes: keys that name no interface first (writing
+ * conf.all.forwarding sets every interface's), then per-interface keys;
+ * in each, the file's keys, then the keys vethlab changed that the file
+ * no longer has, put back. A per-interface key whose global key changes
+ * is written again, even if it holds its value now: the global write is
+ * about to overwrite it. */
+static int plan_sysctls(struct planner *p, const struct vl_node *dn, size_t di,
+			const struct vl_node *on, size_t oi, bool present)
+{
+	size_t first = p->plan->n;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t s = 0; s < dn->n_sysctls; s++) {
+			const struct vl_sysctl *sc = &dn->sysctls[s];
+			size_t len;
+			bool global = !vl_sysctl_key_iface(sc->key, &len);
+			const char *now;
+			bool forced = false;
+
+			if (global != (pass == 0))
+				continue;
+			now = names_created_iface(p, di, sc->key) ? NULL : obs_sysctl(on, sc->key);
+			for (size_t k = first; !global && k < p->plan->n; k++)
+				forced |= same_setting(p->plan->v[k].key, sc->key);
+			if (now && !strcmp(now, sc->value) && !forced)
+				continue;
+			if (push_sysctl(p, dn->name, sc->key, now, sc->value, false) < 0)
+				return -ENOMEM;
+		}
+		for (size_t s = 0; present && s < on->n_sysctls; s++) {
+			const struct vl_sysctl *sc = &on->sysctls[s];
+			size_t len;
+			bool wanted = false;
+
+			if (!vl_sysctl_key_iface(sc->key, &len) != (pass == 0))
+				continue;
+			for (size_t k = 0; k < dn->n_sysctls && !wanted; k++)
+				wanted = !strcmp(dn->sysctls[k].key, sc->key);
+			if (wanted || !sc->orig || !strcmp(sc->value, sc->orig) ||
+			    names_created_iface(p, di, sc->key) || names_gone_iface(p, oi, sc->key))
+				continue;
+			if (push_sysctl(p, dn->name, sc->key, sc->value, sc->orig, true) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int plan_node(struct planner *p, size_t di)
 {
 	const struct vl_node *dn = &p->d->nodes[di];
 	size_t oi;
 	const struct vl_node *on = obs_node(p, di, &oi);
 	bool present = on && on->present;
-	struct vl_action *a;
 	int r;
 
 	for (size_t i = 0; i < dn->n_ifaces; i++) {
@@ -398,45 +477,9 @@ static int plan_node(struct planner *p, size_t di)
 		if (r < 0)
 			return r;
 	}
-	/* "all" and "default" first: writing conf.all.forwarding sets every
-	 * interface's, which a later per-interface key then overrides, as
-	 * the file means it. Two passes keep the file's order otherwise. */
-	for (size_t s = 0; s < 2 * dn->n_sysctls; s++) {
-		const struct vl_sysctl *sc = &dn->sysctls[s % dn->n_sysctls];
-		size_t len;
-		bool global_first = !vl_sysctl_key_iface(sc->key, &len);
-		const char *now;
-
-		if (global_first != (s < dn->n_sysctls))
-			continue;
-		now = names_created_iface(p, di, sc->key) ? NULL : obs_sysctl(on, sc->key);
-		if (now && !strcmp(now, sc->value))
-			continue;
-		a = push(p, VL_SYSCTL_SET, dn->name);
-		if (!a)
-			return -ENOMEM;
-		a->key = sc->key;
-		a->from = now;
-		a->to = sc->value;
-	}
-	/* keys vethlab changed that the file no longer has: put back */
-	for (size_t s = 0; present && s < on->n_sysctls; s++) {
-		const struct vl_sysctl *sc = &on->sysctls[s];
-		bool wanted = false;
-
-		for (size_t k = 0; k < dn->n_sysctls && !wanted; k++)
-			wanted = !strcmp(dn->sysctls[k].key, sc->key);
-		if (wanted || !sc->orig || !strcmp(sc->value, sc->orig) ||
-		    names_created_iface(p, di, sc->key) || names_gone_iface(p, oi, sc->key))
-			continue;
-		a = push(p, VL_SYSCTL_SET, dn->name);
-		if (!a)
-			return -ENOMEM;
-		a->key = sc->key;
-		a->from = sc->value;
-		a->to = sc->orig;
-		a->restore = true;
-	}
+	r = plan_sysctls(p, dn, di, on, oi, present);
+	if (r < 0)
+		return r;
 	return plan_routes(p, dn, present ? on : NULL, oi);
 }
 

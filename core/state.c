@@ -394,10 +394,17 @@ int vl_state_compact(struct vl_state *st, struct vl_error *err)
 		r = vl_err(err, -ENOMEM, "journal path");
 		goto out;
 	}
-	f = fopen(tmp, "we");
-	if (!f) {
-		r = vl_err_sys(err, errno, "open %s", tmp);
-		goto out;
+	{
+		/* as private as the journal it replaces */
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!f) {
+			r = vl_err_sys(err, errno, "open %s", tmp);
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < st->n_netns; i++)
 		fprintf(f, "+netns %s\n", st->netns[i]);

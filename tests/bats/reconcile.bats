@@ -552,6 +552,35 @@ EOF
 	done
 }
 
+@test "a global forwarding key and a per-interface one: every change converges" {
+	# conf.all.forwarding (and ip_forward) is copied onto every interface
+	# by the kernel: the per-interface key must be written after it, also
+	# when only the global key changes or goes back to its first value
+	cat >fw1.yaml <<EOF
+name: $LAB
+nodes:
+  a:
+    sysctls:
+      net.ipv4.conf.e0.forwarding: 0
+      net.ipv4.conf.all.forwarding: 1
+    interfaces: {e0: {addresses: [10.0.0.1/30]}}
+  b: {interfaces: {e0: {addresses: [10.0.0.2/30]}}}
+links: [{endpoints: [a:e0, b:e0]}]
+EOF
+	sed 's/conf.all.forwarding: 1/conf.all.forwarding: 0/' fw1.yaml >fw2.yaml
+	grep -v 'all.forwarding' fw1.yaml >fw3.yaml
+	sed 's/net.ipv4.conf.all.forwarding: 1/net.ipv4.ip_forward: 1/' fw1.yaml >fw4.yaml
+	local f want_all
+	for f in fw1:1 fw2:0 fw1:1 fw3:0 fw4:1; do
+		want_all=${f#*:}
+		f=${f%:*}
+		run -0 "$VETHLAB" up "$f.yaml"
+		run -0 "$VETHLAB" plan --exit-code "$f.yaml"
+		assert_equal "$(ns_sysctl "$LAB-a" net/ipv4/conf/e0/forwarding)" 0
+		assert_equal "$(ns_sysctl "$LAB-a" net/ipv4/conf/all/forwarding)" "$want_all"
+	done
+}
+
 @test "the host's network namespace is untouched and no lab of this file is left" {
 	host_snapshot >host.after
 	run diff -u "$BATS_FILE_TMPDIR/host.before" host.after

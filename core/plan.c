@@ -381,18 +381,29 @@ static int push_sysctl(struct planner *p, const char *node, const char *key,
 	return 0;
 }
 
-/* Whether writing GLOBAL (a key naming no interface) also writes KEY,
- * a per-interface key: conf.all.P or conf.default.P and conf.IF.P of one
- * protocol, and net.ipv4.ip_forward, which is conf.all.forwarding. */
+/* Whether writing GLOBAL also writes KEY, a per-interface key. Only a
+ * few settings are copied onto every interface by the kernel when their
+ * "all" key is written: forwarding (net.ipv4.ip_forward is
+ * conf.all.forwarding) and IPv6's disable_ipv6. The others (rp_filter,
+ * accept_local, ...) are combined with the interface's value when used,
+ * and leave it alone. */
 static bool same_setting(const char *global, const char *key)
 {
+	static const char *const copied[] = {
+		"net.ipv4.conf.all.forwarding", "net.ipv6.conf.all.forwarding",
+		"net.ipv6.conf.all.disable_ipv6",
+	};
 	const char *gl, *kl = strrchr(key, '.'), *gs, *ks = strstr(key, ".conf.");
-	size_t len;
+	bool known = false;
 
-	if (!global || vl_sysctl_key_iface(global, &len))
+	if (!global)
 		return false;
 	if (!strcmp(global, "net.ipv4.ip_forward"))
 		global = "net.ipv4.conf.all.forwarding";
+	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
+		known |= !strcmp(global, copied[i]);
+	if (!known)
+		return false;
 	gl = strrchr(global, '.');
 	gs = strstr(global, ".conf.");
 	return gl && kl && gs && ks && gs - global == ks - key &&

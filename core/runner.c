@@ -209,8 +209,10 @@ static int do_set(const struct run *ru, const struct vl_step *st,
 	return 0;
 }
 
-/* Read the child's output until it closes it or the deadline passes. */
-static size_t read_output(int fd, char *buf, size_t cap, double deadline, bool *timed_out)
+/* Read the child's output until it closes it, the deadline passes or the
+ * run is interrupted. */
+static size_t read_output(int fd, char *buf, size_t cap, double deadline, bool *timed_out,
+			  volatile sig_atomic_t *interrupted)
 {
 	size_t n = 0;
 
@@ -221,11 +223,12 @@ static size_t read_output(int fd, char *buf, size_t cap, double deadline, bool *
 		ssize_t k;
 		char sink[4096];
 
-		if (left <= 0) {
+		if (left <= 0 || (interrupted && *interrupted)) {
 			*timed_out = true;
 			break;
 		}
-		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
+		/* wake up now and then to see a signal's flag */
+		if (poll(&p, 1, left > 0.1 ? 100 : (int)(left * 1000) + 1) <= 0) {
 			if (errno == EINTR)
 				continue;
 			continue;
@@ -277,7 +280,7 @@ static int do_exec(const struct run *ru, const struct vl_exec_step *x,
 		return vl_err(err, -ENOMEM, "exec output");
 	}
 	deadline = now() + x->timeout_ms / 1000.0;
-	read_output(pipefd[0], out, EXEC_OUTPUT_MAX, deadline, &timed_out);
+	read_output(pipefd[0], out, EXEC_OUTPUT_MAX, deadline, &timed_out, ru->o->interrupted);
 	close(pipefd[0]);
 	/* it may close its output and go on: the deadline holds for exiting */
 	while (!timed_out) {
@@ -287,20 +290,24 @@ static int do_exec(const struct run *ru, const struct vl_exec_step *x,
 			break;
 		if (w < 0 && errno != EINTR)
 			break;
-		if (now() >= deadline) {
+		if (now() >= deadline || (ru->o->interrupted && *ru->o->interrupted)) {
 			timed_out = true;
 			break;
 		}
 		nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
 	}
 	if (timed_out) {
-		kill(pid, SIGKILL);	/* ours, by its pid */
+		/* ours: the group our child leads, with whatever it started */
+		kill(-pid, SIGKILL);
 		while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
 			;
 	}
 	status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 	vl_step_measure(res, "status", true, "%d", status);
-	if (timed_out) {
+	if (timed_out && ru->o->interrupted && *ru->o->interrupted) {
+		vl_step_reason(res, "killed: the run was interrupted");
+		vl_step_check(res, false, "command finished", "interrupted");
+	} else if (timed_out) {
 		vl_step_reason(res, "killed after %u ms", x->timeout_ms);
 		vl_step_check(res, false, "command finished", "still running after %u ms",
 			      x->timeout_ms);
@@ -448,6 +455,25 @@ static int fresh_start(struct run *ru, struct vl_error *err)
 	return r;
 }
 
+/* Steps FROM.. of SC, reported as failed without running: a report never
+ * shows fewer steps than the scenario has, nor a success it did not see. */
+static void not_run(struct vl_run_result *res, struct vl_scenario_result *sr,
+		    const struct vl_scenario *sc, size_t from, const char *why,
+		    const struct vl_run_opts *o)
+{
+	for (size_t k = from; k < sc->n_steps; k++) {
+		struct vl_step_result *sres = &sr->steps[sr->n_steps++];
+
+		sres->name = strdup(sc->steps[k].name);
+		vl_step_reason(sres, "%s", why);
+		res->steps++;
+		res->failed++;
+		sr->ok = false;
+		if (o->human)
+			vl_report_step(o->human, sr, sres, o->colour);
+	}
+}
+
 static bool selected(const struct vl_run_opts *o, const char *name)
 {
 	for (size_t i = 0; i < o->n_only; i++)
@@ -496,6 +522,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 
 			if (o->interrupted && *o->interrupted) {
 				r = vl_err(err, -EINTR, "interrupted in scenario %s", sc->name);
+				not_run(res, sr, sc, j, "not run: interrupted", o);
 				break;
 			}
 			sres = &sr->steps[sr->n_steps++];
@@ -515,19 +542,30 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 			 * reported as not run */
 			if (r < 0) {
 				r = 0;
-				for (size_t k = j + 1; k < sc->n_steps; k++) {
-					sres = &sr->steps[sr->n_steps++];
-					sres->name = strdup(sc->steps[k].name);
-					vl_step_reason(sres, "not run: an earlier step of the scenario could not run");
-					res->steps++;
-					res->failed++;
-					if (o->human)
-						vl_report_step(o->human, sr, sres, o->colour);
-				}
+				not_run(res, sr, sc, j + 1,
+					"not run: an earlier step of the scenario could not run", o);
 				break;
 			}
 		}
 		sr->seconds = now() - s0;
+	}
+	/* an interrupted run lists the scenarios it did not start, failed */
+	for (size_t i = 0; r == -EINTR && i < lab->n_scenarios; i++) {
+		const struct vl_scenario *sc = &lab->scenarios[i];
+		struct vl_scenario_result *sr;
+		bool seen = false;
+
+		for (size_t k = 0; k < res->n_scenarios; k++)
+			seen |= !strcmp(res->scenarios[k].name, sc->name);
+		if (seen || !selected(o, sc->name))
+			continue;
+		sr = &res->scenarios[res->n_scenarios++];
+		sr->name = strdup(sc->name);
+		sr->description = sc->description ? strdup(sc->description) : NULL;
+		sr->steps = calloc(sc->n_steps + 1, sizeof(*sr->steps));
+		if (!sr->name || !sr->steps)
+			break;
+		not_run(res, sr, sc, 0, "not run: interrupted", o);
 	}
 	res->seconds = now() - t0;
 	/* the lab as the file declares it, whatever the scenarios did */

@@ -26,6 +26,9 @@ static void child(int netns_fd, char *const argv[], int stdout_fd, int report)
 {
 	int e;
 
+	/* its own process group: a timeout ends it and all it started */
+	if (setpgid(0, 0) < 0)
+		goto fail;
 	if (setns(netns_fd, CLONE_NEWNET) < 0)
 		goto fail;
 	if (stdout_fd >= 0 && dup2(stdout_fd, 1) < 0)

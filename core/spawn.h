@@ -8,7 +8,8 @@
 
 #include "core/error.h"
 
-/* Start ARGV[0] (searched in PATH) in the namespace NETNS_FD. With
+/* Start ARGV[0] (searched in PATH) in the namespace NETNS_FD, in a
+ * process group of its own (kill(-pid, ...) reaches what it starts). With
  * STDOUT_FD >= 0 the child's standard output goes there and its standard
  * input is /dev/null; otherwise both are ours. A program that
  * cannot be started is reported here (-ENOENT: not found), not by an exit

@@ -1,0 +1,35 @@
+/* Privileges in phases, before a command does anything: refuse to run
+ * set-user-ID, check that the capabilities the command needs are there,
+ * keep those and drop the rest. Capabilities are CAP_* numbers. */
+#ifndef VL_CAPS_H
+#define VL_CAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* "cap_net_admin" for CAP_NET_ADMIN, as setcap(8) and capabilities(7)
+ * write it ("cap_41" for a number libcap-ng has no name for). */
+const char *vl_caps_name(int cap, char *buf, size_t len);
+
+/* 0 when every one of CAPS (N of them) is in the effective set. Otherwise
+ * -EPERM and a message naming what CMD needs, what is missing, and the
+ * ways out: root, file capabilities (a setcap line for the capabilities
+ * SETCAP lists, N_SETCAP of them: every one the program may need), or
+ * rootless mode. */
+int vl_caps_require(const char *cmd, const int *caps, size_t n,
+		    const int *setcap, size_t n_setcap, struct vl_error *err);
+
+/* Keep CAPS (N of them; those not permitted are not added) as the
+ * effective and permitted sets and drop everything else: the other
+ * capabilities, the inheritable and ambient sets, and the whole bounding
+ * set when CAP_SETPCAP allows it. Checked afterwards. Call it before any
+ * thread exists: capabilities belong to a thread. */
+int vl_caps_keep(const int *caps, size_t n, struct vl_error *err);
+
+/* True when the process runs set-user-ID or set-group-ID (real and
+ * effective IDs differ), with ERR saying why vethlab refuses that. */
+bool vl_caps_setuid(struct vl_error *err);
+
+#endif

@@ -43,7 +43,8 @@ BIN := $(O)/vethlab
 # What `make deps` installs when missing (Debian package names).
 DEBS := build-essential pkg-config libyaml-dev libmnl-dev libcap-ng-dev \
 	libpcap-dev libcmocka-dev bats bats-assert bats-support iproute2 \
-	clang libclang-rt-14-dev graphviz tcpdump python3 iputils-ping
+	clang libclang-rt-14-dev graphviz tcpdump python3 iputils-ping \
+	libcap2-bin
 
 .PHONY: all deps check check-unit check-bats asan fuzz fuzz-build install \
 	uninstall clean demo ci pkgcheck

@@ -7,6 +7,7 @@
 
 #include "cmd/commands.h"
 #include "core/plan.h"
+#include "core/reconcile.h"
 #include "core/state.h"
 #include "core/topo.h"
 #include "core/util.h"
@@ -195,7 +196,7 @@ int cmd_status(int argc, char *argv[])
 		return status;
 	r = vl_state_open(&st, lab->name, &err);
 	if (r == 0) {
-		r = vl_cmd_observe_plan(lab, &st, &obs, &plan, &err);
+		r = vl_observe_plan(lab, &st, &obs, &plan, &err);
 		vl_state_close(&st);
 	}
 	if (r < 0) {

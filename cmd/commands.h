@@ -10,6 +10,7 @@ enum {
 	VL_EXIT_OK = 0,
 	VL_EXIT_FAIL = 1,	/* the command ran and failed, or a file is invalid */
 	VL_EXIT_USAGE = 2,	/* bad options or arguments */
+	VL_EXIT_PRIV = 4,	/* a capability is missing, or run set-user-ID */
 };
 
 struct vl_command {
@@ -17,6 +18,10 @@ struct vl_command {
 	const char *args;	/* synopsis after the name */
 	const char *summary;
 	int (*run)(int argc, char *argv[]);
+	/* The capabilities it needs (CAP_*), checked and kept before it runs;
+	 * everything else is dropped. Why each: vethlab(1), PRIVILEGES. */
+	const int *caps;
+	size_t n_caps;
 };
 
 extern const struct vl_command vl_commands[];
@@ -51,10 +56,6 @@ int vl_cmd_load_text(const char *cmd, const char *file, struct vl_lab **lab,
 		     char **text, size_t *len);
 /* Print "vethlab CMD: message" once; returns VL_EXIT_FAIL. */
 int vl_cmd_fail(const char *cmd, const struct vl_error *err);
-/* Observe the lab's namespaces and plan; both outputs are the caller's. */
-int vl_cmd_observe_plan(const struct vl_lab *lab, struct vl_state *st,
-			struct vl_lab **observed, struct vl_plan *plan,
-			struct vl_error *err);
 void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f);
 /* A lab name given with --lab: the rules of a topology's name. */
 int vl_cmd_check_lab_name(const char *cmd, const char *name);

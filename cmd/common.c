@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "core/observe.h"
 #include "core/plan.h"
 #include "core/topo.h"
 
@@ -41,23 +40,6 @@ int vl_cmd_fail(const char *cmd, const struct vl_error *err)
 {
 	fprintf(stderr, "vethlab %s: %s\n", cmd, err->msg);
 	return VL_EXIT_FAIL;
-}
-
-int vl_cmd_observe_plan(const struct vl_lab *lab, struct vl_state *st,
-			struct vl_lab **observed, struct vl_plan *plan,
-			struct vl_error *err)
-{
-	int r = vl_observe(lab, st, observed, err);
-
-	if (r < 0)
-		return vl_err_wrap(err, "%s", lab->name);
-	r = vl_plan_make(lab, *observed, plan, err);
-	if (r < 0) {
-		vl_lab_free(*observed);
-		*observed = NULL;
-		return vl_err_wrap(err, "%s", lab->name);
-	}
-	return 0;
 }
 
 void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f)

@@ -710,7 +710,7 @@ static int env_int(const char *name)
 	return v ? atoi(v) : 0;
 }
 
-static int setup(struct applier *ap, const struct vl_plan *plan)
+static int setup(struct applier *ap)
 {
 	for (size_t i = 0; i < ap->d->n_nodes; i++)
 		if (add_rt(ap, ap->d->nodes[i].name) < 0)
@@ -720,7 +720,6 @@ static int setup(struct applier *ap, const struct vl_plan *plan)
 		    add_rt(ap, ap->o->nodes[i].name) < 0)
 			return -ENOMEM;
 	qsort(ap->ns, ap->n_ns, sizeof(*ap->ns), cmp_rt);
-	(void)plan;
 	return 0;
 }
 
@@ -743,7 +742,7 @@ int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
 			      .lab = desired->name };
 	int fail_at = env_int("VETHLAB_TEST_FAIL_AT");
 	int kill_at = env_int("VETHLAB_TEST_KILL_AT");
-	int r = setup(&ap, plan);
+	int r = setup(&ap);
 
 	if (r < 0) {
 		cleanup(&ap);

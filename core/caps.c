@@ -124,10 +124,11 @@ int vl_caps_keep(const int *caps, size_t n, struct vl_error *err)
 					  "empty the capability bounding set");
 		bounds_empty = true;
 	}
-	/* Without CAP_SETPCAP the kernel refuses PR_CAPBSET_DROP (EPERM), so
-	 * the bounding set stays as it is: then no command that runs programs
-	 * can run either (exec and test need CAP_SETPCAP, for core/spawn.c),
-	 * and what is left holds no capability to pass on. */
+	/* Without CAP_SETPCAP the kernel refuses PR_CAPBSET_DROP (EPERM):
+	 * the bounding set stays as it is. It matters only at execve, and
+	 * vethlab executes programs only through core/spawn.c, whose child
+	 * empties its bounding set or does not exec; so exec and test need
+	 * CAP_SETPCAP, and the other commands can do without. */
 	capng_clear(CAPNG_SELECT_CAPS);
 	for (int cap = 0; cap < CAPS_MAX; cap++)
 		if (keep[cap] &&
@@ -149,18 +150,25 @@ bool vl_caps_setuid(struct vl_error *err)
 {
 	uid_t uid = getuid(), euid = geteuid();
 	gid_t gid = getgid(), egid = getegid();
+	bool stuck;
 
 	/* The IDs, not AT_SECURE: the kernel sets AT_SECURE for set-ID
 	 * programs but also for a file with capabilities run by a user other
 	 * than root, which is a way vethlab recommends. */
 	if (uid == euid && gid == egid)
 		return false;
+	/* Give the raised IDs back first (the group while the user may still
+	 * change it), so that nothing more runs with them; leaving root this
+	 * way also clears every capability. Going back to the real IDs is
+	 * always allowed, so a failure is odd: the refusal stands anyway. */
+	stuck = setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0;
 	vl_err(err, -EPERM,
 	       "refusing to run set-user-ID or set-group-ID (uid %u, effective uid %u, "
 	       "gid %u, effective gid %u): a set-user-ID lab tool would let any user "
 	       "reconfigure this machine's namespaces and mounts; grant capabilities to "
 	       "a copy that only a trusted group may run (setcap) instead, or use rootless "
-	       "mode (coming: vethlab --rootless)",
-	       (unsigned)uid, (unsigned)euid, (unsigned)gid, (unsigned)egid);
+	       "mode (coming: vethlab --rootless)%s",
+	       (unsigned)uid, (unsigned)euid, (unsigned)gid, (unsigned)egid,
+	       stuck ? " (giving up the raised IDs failed too)" : "");
 	return true;
 }

@@ -29,7 +29,8 @@ int vl_caps_require(const char *cmd, const int *caps, size_t n,
 int vl_caps_keep(const int *caps, size_t n, struct vl_error *err);
 
 /* True when the process runs set-user-ID or set-group-ID (real and
- * effective IDs differ), with ERR saying why vethlab refuses that. */
+ * effective IDs differ), with ERR saying why vethlab refuses that; the
+ * process is then back to its real IDs, without capabilities. */
 bool vl_caps_setuid(struct vl_error *err);
 
 #endif

@@ -11,8 +11,8 @@ struct verify_ctx {
 	struct vl_state *st;
 };
 
-static int observe_plan(const struct vl_lab *lab, struct vl_state *st,
-			struct vl_lab **obs, struct vl_plan *plan, struct vl_error *err)
+int vl_observe_plan(const struct vl_lab *lab, struct vl_state *st,
+		    struct vl_lab **obs, struct vl_plan *plan, struct vl_error *err)
 {
 	int r = vl_observe(lab, st, obs, err);
 
@@ -34,7 +34,7 @@ static int verify(void *data, struct vl_error *err)
 	struct vl_lab *obs;
 	struct vl_plan plan;
 	char line[512];
-	int r = observe_plan(v->lab, v->st, &obs, &plan, err);
+	int r = vl_observe_plan(v->lab, v->st, &obs, &plan, err);
 
 	if (r < 0)
 		return vl_err_wrap(err, "verify");
@@ -57,7 +57,7 @@ int vl_reconcile(const struct vl_lab *lab, struct vl_state *st, FILE *out,
 				   .verify = verify, .verify_ctx = &v };
 	struct vl_lab *obs = NULL;
 	struct vl_plan plan = { 0 };
-	int r = observe_plan(lab, st, &obs, &plan, err);
+	int r = vl_observe_plan(lab, st, &obs, &plan, err);
 
 	if (changes)
 		*changes = r == 0 ? plan.n : 0;

@@ -22,7 +22,8 @@
  * sockets; CAP_SETPCAP for core/spawn.c, whose child drops its bounding
  * set before exec; CAP_DAC_OVERRIDE for /run/vethlab and /run/netns,
  * which are root's (run by another user), and for a lab's state that
- * another user made (run by root). Reading a namespace (plan, status)
+ * another user made (run by root); for a user other than root it is
+ * effective only around those files (core/caps.h). Reading a namespace (plan, status)
  * and deleting one (down) need no CAP_NET_ADMIN. */
 static const int caps_up[] = { CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_DAC_OVERRIDE };
 static const int caps_ns[] = { CAP_SYS_ADMIN, CAP_DAC_OVERRIDE };
@@ -170,6 +171,11 @@ static int privileges(int argc, char *argv[], const struct vl_command *c)
 		fprintf(stderr, "vethlab: %s\n", err.msg);
 		return VL_EXIT_FAIL;
 	}
+	/* A user other than root (file capabilities) keeps cap_dac_override
+	 * permitted but not effective: core/state.c and core/netns.c raise it
+	 * around vethlab's own files only, and the files the user names are
+	 * opened with the user's rights. Root keeps it effective (a no-op). */
+	vl_caps_dac_lower();
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -171,4 +172,48 @@ bool vl_caps_setuid(struct vl_error *err)
 	       (unsigned)uid, (unsigned)euid, (unsigned)gid, (unsigned)egid,
 	       stuck ? " (giving up the raised IDs failed too)" : "");
 	return true;
+}
+
+/* Make CAP_DAC_OVERRIDE effective (RAISE) or not, if it is permitted and
+ * the real user is not root. The library's state is read afresh each
+ * time: capng_apply sets every set from it, and it must be the process's
+ * as it is now. */
+static void dac_effective(bool raise)
+{
+	int saved = errno;
+
+	if (getuid() == 0)
+		goto out;
+	/* capget on our own process and capset within the permitted set
+	 * need no privilege, so neither should fail. Should one fail anyway:
+	 * a failed raise only makes the operation it was for fail (EACCES,
+	 * reported there); a failed lowering would leave every file open to
+	 * the user, so vethlab stops rather than go on with it. */
+	if (capng_get_caps_process() < 0)
+		goto failed;
+	if (capng_have_capability(CAPNG_PERMITTED, CAP_DAC_OVERRIDE) != 1)
+		goto out;
+	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) == (raise ? 1 : 0))
+		goto out;
+	if (capng_update(raise ? CAPNG_ADD : CAPNG_DROP, CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) < 0 ||
+	    capng_apply(CAPNG_SELECT_CAPS) < 0)
+		goto failed;
+	goto out;
+failed:
+	if (!raise) {
+		fputs("vethlab: cannot make cap_dac_override ineffective\n", stderr);
+		abort();
+	}
+out:
+	errno = saved;
+}
+
+void vl_caps_dac_raise(void)
+{
+	dac_effective(true);
+}
+
+void vl_caps_dac_lower(void)
+{
+	dac_effective(false);
 }

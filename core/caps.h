@@ -33,4 +33,17 @@ int vl_caps_keep(const int *caps, size_t n, struct vl_error *err);
  * process is then back to its real IDs, without capabilities. */
 bool vl_caps_setuid(struct vl_error *err);
 
+/* CAP_DAC_OVERRIDE only around vethlab's own files. When the real user
+ * is not root (file capabilities), the capability stays permitted but is
+ * not effective: files a user names (the topology, --junit, --artifacts,
+ * captures) are opened with that user's own rights. vl_caps_dac_raise
+ * makes it effective for an operation on /run/vethlab or /run/netns, and
+ * vl_caps_dac_lower takes it back; call them in pairs, around as little
+ * as possible. Both are no-ops when the capability is not permitted, and
+ * when the real user ID is 0 (root keeps it effective throughout: sudo
+ * vethlab up ~/lab.yaml from a 0700 home, other users' labs). Neither
+ * changes errno, so an error can be reported after lowering. */
+void vl_caps_dac_raise(void);
+void vl_caps_dac_lower(void);
+
 #endif

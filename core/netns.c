@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 
+#include "core/caps.h"
 #include "core/netns.h"
 
 static dev_t host_dev;
@@ -64,13 +65,10 @@ static int path_of(const char *name, char *buf, size_t len,
 
 /* /run/netns must be a shared mount so that namespaces pinned there are
  * seen from every mount namespace; iproute2 sets it up the same way. */
-static int prepare_dir(struct vl_error *err)
+static int setup_dir(struct vl_error *err)
 {
-	static bool done;
 	bool bound = false;
 
-	if (done)
-		return 0;
 	if (mkdir(VL_NETNS_DIR, 0755) < 0 && errno != EEXIST)
 		return vl_err_sys(err, errno, "mkdir %s", VL_NETNS_DIR);
 	while (mount("", VL_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
@@ -80,8 +78,24 @@ static int prepare_dir(struct vl_error *err)
 			return vl_err_sys(err, errno, "bind-mount %s", VL_NETNS_DIR);
 		bound = true;
 	}
-	done = true;
 	return 0;
+}
+
+/* VL_NETNS_DIR is root's: cap_dac_override is effective around what is
+ * done there, and only then (core/caps.h; errno survives the lowering). */
+static int prepare_dir(struct vl_error *err)
+{
+	static bool done;
+	int r;
+
+	if (done)
+		return 0;
+	vl_caps_dac_raise();
+	r = setup_dir(err);
+	vl_caps_dac_lower();
+	if (r == 0)
+		done = true;
+	return r;
 }
 
 static int check_netns_fd(int fd, const char *path, struct vl_error *err)
@@ -106,7 +120,9 @@ int vl_netns_open(const char *name, int *fd, struct vl_error *err)
 	r = path_of(name, path, sizeof(path), err);
 	if (r < 0)
 		return r;
+	vl_caps_dac_raise();
 	r = open(path, O_RDONLY | O_CLOEXEC);
+	vl_caps_dac_lower();
 	if (r < 0) {
 		if (errno == ENOENT)
 			return -ENOENT;
@@ -162,7 +178,9 @@ int vl_netns_add(const char *name, int *fd, struct vl_error *err)
 	r = prepare_dir(err);
 	if (r < 0)
 		return r;
+	vl_caps_dac_raise();
 	pin = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	vl_caps_dac_lower();
 	if (pin < 0) {
 		if (errno == EEXIST)
 			return vl_err(err, -EEXIST, "namespace %s exists", name);
@@ -179,22 +197,28 @@ int vl_netns_add(const char *name, int *fd, struct vl_error *err)
 		close(saved);
 		goto undo_file;
 	}
+	vl_caps_dac_raise();
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
 		r = vl_err_sys(err, errno, "pin network namespace at %s", path);
 	else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = vl_err_sys(err, errno, "open %s", path);
+	vl_caps_dac_lower();
 	if (vl_netns_leave(saved, err) < 0)
 		r = err->code;
 	if (r < 0) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
+		vl_caps_dac_raise();
 		umount2(path, MNT_DETACH);
+		vl_caps_dac_lower();
 		goto undo_file;
 	}
 	return 0;
 undo_file:
+	vl_caps_dac_raise();
 	unlink(path);
+	vl_caps_dac_lower();
 	return r;
 }
 
@@ -205,10 +229,12 @@ int vl_netns_del(const char *name, struct vl_error *err)
 
 	if (r < 0)
 		return r;
+	vl_caps_dac_raise();
 	/* EINVAL: not a mount point (a half-made entry); unlink it anyway */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-		return vl_err_sys(err, errno, "unmount %s", path);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return vl_err_sys(err, errno, "remove %s", path);
-	return 0;
+		r = vl_err_sys(err, errno, "unmount %s", path);
+	else if (unlink(path) < 0 && errno != ENOENT)
+		r = vl_err_sys(err, errno, "remove %s", path);
+	vl_caps_dac_lower();
+	return r;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/caps.h"
 #include "core/model.h"
 #include "core/state.h"
 #include "core/util.h"
@@ -26,6 +27,79 @@ static char *join(const char *a, const char *b, const char *c)
 	return s;
 }
 
+/* The files of VL_STATE_ROOT are root's or the lab's maker's: each call
+ * on them has cap_dac_override effective for that call only (a no-op for
+ * root and without the capability; errno is kept: core/caps.h). */
+static int own_open(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	vl_caps_dac_raise();
+	fd = open(path, flags, mode);
+	vl_caps_dac_lower();
+	return fd;
+}
+
+static int own_mkdir(const char *path, mode_t mode)
+{
+	int r;
+
+	vl_caps_dac_raise();
+	r = mkdir(path, mode);
+	vl_caps_dac_lower();
+	return r;
+}
+
+static int own_unlink(const char *path)
+{
+	int r;
+
+	vl_caps_dac_raise();
+	r = unlink(path);
+	vl_caps_dac_lower();
+	return r;
+}
+
+static int own_rmdir(const char *path)
+{
+	int r;
+
+	vl_caps_dac_raise();
+	r = rmdir(path);
+	vl_caps_dac_lower();
+	return r;
+}
+
+static int own_rename(const char *from, const char *to)
+{
+	int r;
+
+	vl_caps_dac_raise();
+	r = rename(from, to);
+	vl_caps_dac_lower();
+	return r;
+}
+
+static FILE *own_fopen(const char *path, const char *mode)
+{
+	FILE *f;
+
+	vl_caps_dac_raise();
+	f = fopen(path, mode);
+	vl_caps_dac_lower();
+	return f;
+}
+
+static DIR *own_opendir(const char *path)
+{
+	DIR *d;
+
+	vl_caps_dac_raise();
+	d = opendir(path);
+	vl_caps_dac_lower();
+	return d;
+}
+
 /* flock on a file that `down` may unlink: after locking, make sure the
  * path still names the file we locked, or we would hold a lock nobody
  * else can see. A killed holder's lock goes with its process. */
@@ -33,7 +107,7 @@ static int take_lock(struct vl_state *st, struct vl_error *err)
 {
 	for (;;) {
 		struct stat a, b;
-		int fd = open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		int fd = own_open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 		if (fd < 0)
 			return vl_err_sys(err, errno, "open %s", st->lock_path);
@@ -161,7 +235,7 @@ static int read_journal(struct vl_state *st, struct vl_error *err)
 
 	if (!path)
 		return vl_err(err, -ENOMEM, "journal path");
-	f = fopen(path, "re");
+	f = own_fopen(path, "re");
 	if (!f) {
 		r = errno == ENOENT ? 0 : vl_err_sys(err, errno, "read %s", path);
 		free(path);
@@ -211,7 +285,7 @@ int vl_state_open(struct vl_state *st, const char *lab, struct vl_error *err)
 		vl_state_close(st);
 		return vl_err(err, -ENOMEM, "lab state");
 	}
-	if (mkdir(VL_STATE_ROOT, 0755) < 0 && errno != EEXIST) {
+	if (own_mkdir(VL_STATE_ROOT, 0755) < 0 && errno != EEXIST) {
 		r = vl_err_sys(err, errno, "mkdir %s", VL_STATE_ROOT);
 		vl_state_close(st);
 		return r;
@@ -231,7 +305,7 @@ void vl_state_close(struct vl_state *st)
 	/* A lab with no state (plan or status of a lab that is not up)
 	 * leaves no lock file behind; take_lock copes with the unlink. */
 	if (st->lock_fd >= 0 && st->dir && !vl_state_exists(st))
-		unlink(st->lock_path);
+		own_unlink(st->lock_path);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
 	for (size_t i = 0; i < st->n_netns; i++)
@@ -274,12 +348,12 @@ static int note(struct vl_state *st, struct vl_error *err, const char *fmt, ...)
 
 		if (!path)
 			return vl_err(err, -ENOMEM, "journal path");
-		if (mkdir(st->dir, 0700) < 0 && errno != EEXIST) {
+		if (own_mkdir(st->dir, 0700) < 0 && errno != EEXIST) {
 			n = vl_err_sys(err, errno, "mkdir %s", st->dir);
 			free(path);
 			return n;
 		}
-		st->journal_fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		st->journal_fd = own_open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (st->journal_fd < 0) {
 			n = vl_err_sys(err, errno, "open %s", path);
 			free(path);
@@ -396,7 +470,7 @@ int vl_state_compact(struct vl_state *st, struct vl_error *err)
 	}
 	{
 		/* as private as the journal it replaces */
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		int fd = own_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
 		f = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!f) {
@@ -420,7 +494,7 @@ int vl_state_compact(struct vl_state *st, struct vl_error *err)
 	}
 	f = NULL;
 	/* rename is atomic: a crash leaves the old journal or the new one */
-	if (rename(tmp, path) < 0) {
+	if (own_rename(tmp, path) < 0) {
 		r = vl_err_sys(err, errno, "rename %s", tmp);
 		goto out;
 	}
@@ -430,7 +504,7 @@ int vl_state_compact(struct vl_state *st, struct vl_error *err)
 	}
 out:
 	if (r < 0)
-		unlink(tmp);
+		own_unlink(tmp);
 	free(path);
 	free(tmp);
 	return r;
@@ -451,11 +525,11 @@ int vl_state_save_topology(struct vl_state *st, const char *buf, size_t len,
 		r = vl_err(err, -ENOMEM, "topology path");
 		goto out;
 	}
-	if (mkdir(st->dir, 0700) < 0 && errno != EEXIST) {
+	if (own_mkdir(st->dir, 0700) < 0 && errno != EEXIST) {
 		r = vl_err_sys(err, errno, "mkdir %s", st->dir);
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = own_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = vl_err_sys(err, errno, "open %s", tmp);
 		goto out;
@@ -463,10 +537,10 @@ int vl_state_save_topology(struct vl_state *st, const char *buf, size_t len,
 	if (write(fd, buf, len) != (ssize_t)len)
 		r = vl_err_sys(err, errno ? errno : EIO, "write %s", tmp);
 	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && own_rename(tmp, path) < 0)
 		r = vl_err_sys(err, errno, "rename %s", tmp);
 	if (r < 0)
-		unlink(tmp);
+		own_unlink(tmp);
 out:
 	free(path);
 	free(tmp);
@@ -486,7 +560,7 @@ int vl_state_remove(struct vl_state *st, struct vl_error *err)
 
 		if (!p)
 			return vl_err(err, -ENOMEM, "state path");
-		if (unlink(p) < 0 && errno != ENOENT) {
+		if (own_unlink(p) < 0 && errno != ENOENT) {
 			int r = vl_err_sys(err, errno, "remove %s", p);
 
 			free(p);
@@ -494,10 +568,10 @@ int vl_state_remove(struct vl_state *st, struct vl_error *err)
 		}
 		free(p);
 	}
-	if (rmdir(st->dir) < 0 && errno != ENOENT)
+	if (own_rmdir(st->dir) < 0 && errno != ENOENT)
 		return vl_err_sys(err, errno, "remove %s", st->dir);
 	/* Unlinking the lock we hold is safe: take_lock re-checks the path. */
-	if (unlink(st->lock_path) < 0 && errno != ENOENT)
+	if (own_unlink(st->lock_path) < 0 && errno != ENOENT)
 		return vl_err_sys(err, errno, "remove %s", st->lock_path);
 	return 0;
 }
@@ -509,7 +583,7 @@ static int cmp_str(const void *a, const void *b)
 
 int vl_state_list(char ***labs, size_t *n, struct vl_error *err)
 {
-	DIR *d = opendir(VL_STATE_ROOT);
+	DIR *d = own_opendir(VL_STATE_ROOT);
 	struct dirent *e;
 
 	*labs = NULL;

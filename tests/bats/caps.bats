@@ -300,6 +300,104 @@ EOF
 	assert_lab_gone "$LAB"
 }
 
+@test "a copy with file capabilities uses cap_dac_override only for its own files, not for the files nobody names" {
+	local zero=0000000000000000 mask eff
+	cp "$VETHLAB" vethlab-fcaps
+	setcap "$SETCAP" vethlab-fcaps
+	# root's, for root only: a directory, a topology, and a file to spoil
+	mkdir -m 0700 rootdir
+	cp lab.yaml secret.yaml
+	chmod 0600 secret.yaml
+	echo root >victim.xml
+	chmod 0644 victim.xml
+	# nobody's, for the reports
+	install -d -o 65534 -g 65534 reports
+
+	# while it reads its file, cap_dac_override is permitted, not effective
+	mask=$(cap_mask "$(needs up)")
+	eff=$(cap_mask "sys_admin net_admin")
+	while_reading "$zero $mask $eff $zero $zero" lab.yaml \
+		setpriv --reuid=65534 --regid=65534 --clear-groups -- ./vethlab-fcaps up -
+	[ "$status" -eq 0 ] || fail "up - as nobody: exit $status: $(cat err)"
+	run -0 as_nobody "" ./vethlab-fcaps down lab.yaml
+	assert_lab_gone "$LAB"
+
+	# files nobody names are opened with nobody's rights
+	run --separate-stderr as_nobody "" ./vethlab-fcaps validate secret.yaml
+	[ "$status" -ne 0 ] || fail "validate of root's 0600 file worked"
+	[[ $stderr == *"Permission denied"* ]] || fail "validate: $stderr"
+	run --separate-stderr as_nobody "" ./vethlab-fcaps up secret.yaml
+	[ "$status" -ne 0 ] && [ "$status" -ne 4 ] || fail "up of root's 0600 file: exit $status"
+	[[ $stderr == *"Permission denied"* ]] || fail "up: $stderr"
+	assert_lab_gone "$LAB"
+	run --separate-stderr as_nobody "" ./vethlab-fcaps test lab.yaml lo-reply --junit rootdir/x.xml
+	assert_equal "$status" 1
+	[[ $stderr == *"write rootdir/x.xml: Permission denied"* ]] || fail "test --junit: $stderr"
+	run -0 ls -A rootdir
+	assert_output ''
+	assert_lab_gone "$LAB"
+	run --separate-stderr as_nobody "" ./vethlab-fcaps test lab.yaml lo-reply --junit victim.xml
+	assert_equal "$status" 1
+	[[ $stderr == *"write victim.xml: Permission denied"* ]] || fail "test --junit: $stderr"
+	assert_equal "$(cat victim.xml)" root
+	assert_lab_gone "$LAB"
+	run as_nobody "" ./vethlab-fcaps test lab.yaml lo-reply --artifacts rootdir/art
+	assert_equal "$status" 1
+	assert_output --partial "create rootdir/art/lo-reply: Permission denied"
+	run -0 ls -A rootdir
+	assert_output ''
+	assert_lab_gone "$LAB"
+
+	# a readable topology and nobody's own directory: everything works
+	run -0 as_nobody "" ./vethlab-fcaps up lab.yaml
+	assert_line "+ netns $LAB-host"
+	run -0 as_nobody "" ./vethlab-fcaps status lab.yaml
+	assert_line 'in sync with the file'
+	run -0 as_nobody "" ./vethlab-fcaps ls
+	assert_line --regexp "^$LAB +1 namespace\$"
+	run -0 as_nobody "" ./vethlab-fcaps test lab.yaml lo-reply --junit reports/junit.xml --artifacts reports/art
+	assert_line --regexp '^1 scenario, 3 steps: 3 passed, 0 failed '
+	[ -s reports/junit.xml ] || fail "no JUnit report"
+	[ -s reports/art/lo-reply/02-host-lo.pcap ] || fail "no pcap written"
+	assert_equal "$(stat -c %u reports/junit.xml)" 65534
+	run -0 as_nobody "" ./vethlab-fcaps down lab.yaml
+	assert_output "- netns $LAB-host"
+	assert_lab_gone "$LAB"
+}
+
+@test "root keeps cap_dac_override effective: another user's files, and another user's labs" {
+	local zero=0000000000000000 mask
+	cp "$VETHLAB" vethlab-fcaps
+	setcap "$SETCAP" vethlab-fcaps
+	mkdir -m 0700 rootdir
+	# nobody's home, 0700, and nobody's 0600 topology in it (sudo vethlab up ~/lab.yaml)
+	install -d -m 0700 -o 65534 -g 65534 home
+	install -m 0600 -o 65534 -g 65534 lab.yaml home/lab.yaml
+
+	mask=$(cap_mask "$(needs up)")
+	while_reading "$zero $mask $mask $zero $zero" lab.yaml ./vethlab-fcaps up -
+	[ "$status" -eq 0 ] || fail "up - as root: exit $status: $(cat err)"
+	run -0 "$VETHLAB" down lab.yaml
+
+	run -0 ./vethlab-fcaps up home/lab.yaml
+	assert_line "+ netns $LAB-host"
+	run -0 only "$(needs test)" "$VETHLAB" test home/lab.yaml lo-reply --junit rootdir/x.xml --artifacts rootdir/art
+	[ -s rootdir/x.xml ] || fail "no JUnit report"
+	[ -s rootdir/art/lo-reply/02-host-lo.pcap ] || fail "no pcap written"
+	run -0 only "$(needs down)" "$VETHLAB" down home/lab.yaml
+	assert_lab_gone "$LAB"
+
+	# nobody's lab (state 0700 and 0600, nobody's): root sees it and takes it down
+	run -0 as_nobody "" ./vethlab-fcaps up lab.yaml
+	run -0 ./vethlab-fcaps status --lab "$LAB"
+	assert_line 'in sync with the file'
+	run -0 only "$(needs ls)" "$VETHLAB" ls
+	assert_line --regexp "^$LAB +1 namespace\$"
+	run -0 ./vethlab-fcaps down lab.yaml
+	assert_output "- netns $LAB-host"
+	assert_lab_gone "$LAB"
+}
+
 @test "set-user-ID and set-group-ID copies are refused with the reason; exit 4, nothing made" {
 	# a mount with nosuid would make the copies plain ones
 	run -0 findmnt -n -o OPTIONS -T .

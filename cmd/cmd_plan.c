@@ -27,12 +27,10 @@ int cmd_plan(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vl_error err = { 0 };
 	struct vl_lab *lab = NULL, *obs = NULL;
 	struct vl_plan plan = { 0 };
 	bool exit_code = false, json = false;
-	struct vl_state st;
-	int c, r, status;
+	int c, status;
 
 	/* with --exit-code, 2 means "changes pending": every error, usage
 	 * included, is 1, wherever the option stands */
@@ -60,14 +58,9 @@ int cmd_plan(int argc, char *argv[])
 	status = vl_cmd_load("plan", argv[optind], &lab);
 	if (status)
 		return exit_code ? VL_EXIT_FAIL : status;
-	r = vl_state_open(&st, lab->name, &err);
-	if (r == 0) {
-		r = vl_observe_plan(lab, &st, &obs, &plan, &err);
-		vl_state_close(&st);
-	}
-	if (r < 0) {
+	if (vl_cmd_observe("plan", lab, &obs, &plan) < 0) {
 		vl_lab_free(lab);
-		return vl_cmd_fail("plan", &err);
+		return VL_EXIT_FAIL;
 	}
 	if (json)
 		vl_plan_json(&plan, lab->name, stdout);

@@ -194,14 +194,9 @@ int cmd_status(int argc, char *argv[])
 	}
 	if (status)
 		return status;
-	r = vl_state_open(&st, lab->name, &err);
-	if (r == 0) {
-		r = vl_observe_plan(lab, &st, &obs, &plan, &err);
-		vl_state_close(&st);
-	}
-	if (r < 0) {
+	if (vl_cmd_observe("status", lab, &obs, &plan) < 0) {
 		vl_lab_free(lab);
-		return vl_cmd_fail("status", &err);
+		return VL_EXIT_FAIL;
 	}
 	if (json)
 		print_json(lab, obs, &plan);

@@ -56,6 +56,10 @@ int vl_cmd_load_text(const char *cmd, const char *file, struct vl_lab **lab,
 		     char **text, size_t *len);
 /* Print "vethlab CMD: message" once; returns VL_EXIT_FAIL. */
 int vl_cmd_fail(const char *cmd, const struct vl_error *err);
+/* Under the lab's lock, observe its namespaces and plan against LAB;
+ * prints the error once on failure. Both outputs are the caller's. */
+int vl_cmd_observe(const char *cmd, const struct vl_lab *lab, struct vl_lab **observed,
+		   struct vl_plan *plan);
 void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f);
 /* A lab name given with --lab: the rules of a topology's name. */
 int vl_cmd_check_lab_name(const char *cmd, const char *name);

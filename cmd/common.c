@@ -6,6 +6,8 @@
 
 #include "cmd/commands.h"
 #include "core/plan.h"
+#include "core/reconcile.h"
+#include "core/state.h"
 #include "core/topo.h"
 
 int vl_cmd_load(const char *cmd, const char *file, struct vl_lab **lab)
@@ -40,6 +42,22 @@ int vl_cmd_fail(const char *cmd, const struct vl_error *err)
 {
 	fprintf(stderr, "vethlab %s: %s\n", cmd, err->msg);
 	return VL_EXIT_FAIL;
+}
+
+int vl_cmd_observe(const char *cmd, const struct vl_lab *lab, struct vl_lab **observed,
+		   struct vl_plan *plan)
+{
+	struct vl_error err = { 0 };
+	struct vl_state st;
+	int r = vl_state_open(&st, lab->name, &err);
+
+	if (r == 0) {
+		r = vl_observe_plan(lab, &st, observed, plan, &err);
+		vl_state_close(&st);
+	}
+	if (r < 0)
+		vl_cmd_fail(cmd, &err);
+	return r;
 }
 
 void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f)

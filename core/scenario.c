@@ -133,18 +133,25 @@ void vl_run_result_fini(struct vl_run_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* FMT formatted into a new string, NULL without memory. */
+static char *format(const char *fmt, va_list ap)
+{
+	char *out;
+
+	return vasprintf(&out, fmt, ap) < 0 ? NULL : out;
+}
+
 int vl_step_measure(struct vl_step_result *s, const char *key, bool number,
 		    const char *fmt, ...)
 {
 	struct vl_measure *m;
 	va_list ap;
 	char *v;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&v, fmt, ap);
+	v = format(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!v)
 		return -ENOMEM;
 	m = vl_array_push(&s->measures, &s->n_measures, sizeof(*m));
 	if (!m || !(m->key = strdup(key))) {
@@ -164,12 +171,11 @@ int vl_step_check(struct vl_step_result *s, bool ok, const char *what,
 	struct vl_check *c;
 	va_list ap;
 	char *d;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&d, fmt, ap);
+	d = format(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!d)
 		return -ENOMEM;
 	c = vl_array_push(&s->checks, &s->n_checks, sizeof(*c));
 	if (!c || !(c->what = strdup(what))) {
@@ -189,12 +195,11 @@ int vl_step_reason(struct vl_step_result *s, const char *fmt, ...)
 {
 	va_list ap;
 	char *r;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&r, fmt, ap);
+	r = format(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!r)
 		return -ENOMEM;
 	free(s->reason);
 	s->reason = r;

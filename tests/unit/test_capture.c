@@ -271,24 +271,6 @@ static char ns_drop[64], ns_lo[64], tmpdir[64];
 static int fd_drop = -1, fd_lo = -1;
 static bool made;
 
-static int run(const char *fmt, ...) VL_PRINTF(1, 2);
-
-/* A shell command's exit status, -1 when it could not run */
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
 static void remove_all(void)
 {
 	if (fd_drop >= 0)
@@ -297,12 +279,12 @@ static void remove_all(void)
 		close(fd_lo);
 	fd_drop = fd_lo = -1;
 	if (made) {
-		run("ip netns del %s 2>/dev/null", ns_drop);
-		run("ip netns del %s 2>/dev/null", ns_lo);
+		tl_sh(false, "ip netns del %s 2>/dev/null", ns_drop);
+		tl_sh(false, "ip netns del %s 2>/dev/null", ns_lo);
 		made = false;
 	}
 	if (tmpdir[0]) {
-		run("rm -rf '%s'", tmpdir);
+		tl_sh(false, "rm -rf '%s'", tmpdir);
 		tmpdir[0] = '\0';
 	}
 }
@@ -314,7 +296,7 @@ static int setup_cmds(const char *const *cmds, size_t n, const char *ns)
 		char cmd[512];
 
 		snprintf(cmd, sizeof(cmd), cmds[i], ns, ns);
-		if (run("%s", cmd) != 0) {
+		if (tl_sh(false, "%s", cmd) != 0) {
 			print_message("# setup failed: %s\n", cmd);
 			return -1;
 		}
@@ -469,7 +451,7 @@ static struct vl_match echo(enum vl_match_kind kind, const char *f, const char *
 }
 
 #define PING(ns, dst) \
-	run("ip netns exec %s ping -c 2 -i 0.2 -W 1 -I veth0 %s >/dev/null 2>&1", ns, dst)
+	tl_sh(false, "ip netns exec %s ping -c 2 -i 0.2 -W 1 -I veth0 %s >/dev/null 2>&1", ns, dst)
 
 /* Nobody has 192.168.2.1: the requests go out of veth0 and arrive on
  * veth1, and no reply ever comes. */
@@ -594,7 +576,7 @@ static void test_lo_reply(void **state)
 	n = pcap_file_packets(path, &lt);
 	assert_int_equal(n, (long)kept);
 	assert_int_equal(lt, DLT_EN10MB);
-	if (run("command -v tcpdump >/dev/null") != 0) {
+	if (tl_sh(false, "command -v tcpdump >/dev/null") != 0) {
 		print_message("# tcpdump is not installed\n");
 		skip();
 	}
@@ -615,9 +597,9 @@ static void test_echo_both_families(void **state)
 	to(&req4, "127.0.0.1");
 	from(&rep6, "::1");
 	lo = open_ok(fd_drop, "lo", NULL);
-	assert_int_equal(run("ip netns exec %s ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1",
+	assert_int_equal(tl_sh(false, "ip netns exec %s ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1",
 			     ns_drop), 0);
-	assert_int_equal(run("ip netns exec %s ping -6 -c 1 -W 1 ::1 >/dev/null 2>&1",
+	assert_int_equal(tl_sh(false, "ip netns exec %s ping -6 -c 1 -W 1 ::1 >/dev/null 2>&1",
 			     ns_drop), 0);
 	drain_ok(lo);
 	assert_int_equal(count_match(lo, &req), 2);
@@ -679,10 +661,10 @@ static void test_down_and_up(void **state)
 	need_root();
 	who_has(&req, "192.168.3.2");
 	c = open_ok(fd_drop, "veth4", NULL);
-	assert_int_equal(run("ip -n %s link set veth4 down", ns_drop), 0);
+	assert_int_equal(tl_sh(false, "ip -n %s link set veth4 down", ns_drop), 0);
 	drain_ok(c);
-	assert_int_equal(run("ip -n %s link set veth4 up", ns_drop), 0);
-	run("ip netns exec %s ping -c 1 -W 0.3 -I veth4 192.168.3.2 >/dev/null 2>&1", ns_drop);
+	assert_int_equal(tl_sh(false, "ip -n %s link set veth4 up", ns_drop), 0);
+	tl_sh(false, "ip netns exec %s ping -c 1 -W 0.3 -I veth4 192.168.3.2 >/dev/null 2>&1", ns_drop);
 	drain_ok(c);
 	assert_true(count_match(c, &req) >= 1);
 	vl_capture_close(c);
@@ -707,9 +689,9 @@ static void test_capacity(void **state)
 	v1 = open_ok(fd_drop, "veth1", NULL);
 	lo = open_ok(fd_drop, "lo", NULL);
 	/* -l: all thousand at once, nobody answers */
-	run("ip netns exec %s ping -q -c 1000 -l 1000 -W 0.1 -I veth0 192.168.2.99 "
+	tl_sh(false, "ip netns exec %s ping -q -c 1000 -l 1000 -W 0.1 -I veth0 192.168.2.99 "
 	    ">/dev/null 2>&1", ns_drop);
-	assert_int_equal(run("ip netns exec %s ping -f -c 200 127.0.0.1 >/dev/null 2>&1",
+	assert_int_equal(tl_sh(false, "ip netns exec %s ping -f -c 200 127.0.0.1 >/dev/null 2>&1",
 			     ns_drop), 0);
 	drain_ok(v0);
 	drain_ok(v1);
@@ -734,7 +716,7 @@ static void test_drops_reported(void **state)
 	(void)state;
 	need_root();
 	lo = open_ok(fd_drop, "lo", NULL);
-	assert_int_equal(run("ip netns exec %s ping -f -c 1000 127.0.0.1 >/dev/null 2>&1",
+	assert_int_equal(tl_sh(false, "ip netns exec %s ping -f -c 1000 127.0.0.1 >/dev/null 2>&1",
 			     ns_drop), 0);
 	assert_int_equal(vl_capture_drain(lo, &err), -ENOBUFS);
 	if (!strstr(err.msg, "capture on lo is incomplete") ||
@@ -761,7 +743,7 @@ static void test_not_inherited(void **state)
 	snprintf(path, sizeof(path), "%s/inherit.pcap", tmpdir);
 	c = open_ok(fd_drop, "veth1", path);
 	/* the shell's own descriptors: exit 1 when none matches */
-	assert_int_equal(run("for f in /proc/$$/fd/*; do readlink $f; done | "
+	assert_int_equal(tl_sh(false, "for f in /proc/$$/fd/*; do readlink $f; done | "
 			     "grep -E 'socket:|inherit\\.pcap'"), 1);
 	vl_capture_close(c);
 }

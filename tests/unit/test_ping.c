@@ -67,23 +67,6 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Run a shell command built from FMT; its exit status, printed on failure. */
-static int sh(const char *fmt, ...) VL_PRINTF(1, 2);
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		print_message("# command failed (%d): %s\n", st, cmd);
-	return st;
-}
-
 /* Write VALUE to /proc/sys/PATH inside namespace NS: /proc/sys/net is
  * the current thread's namespace's, and vl_netns_enter refuses the host's. */
 static int ns_sysctl(int ns, const char *path, const char *value)
@@ -158,38 +141,38 @@ static int group_setup(void **state)
 			goto fail;
 		}
 		ns_made[i] = true;
-		if (sh("ip -n %s link set lo up", ns_name[i]))
+		if (tl_sh(true, "ip -n %s link set lo up", ns_name[i]))
 			goto fail;
 	}
 	A = ns_name[NS_A];
 	B = ns_name[NS_B];
 	C = ns_name[NS_C];
 	D = ns_name[NS_D];
-	if (sh("ip -n %s link add a0 type veth peer name b0 netns %s", A, B) ||
-	    sh("ip -n %s link add a1 type veth peer name c0 netns %s", A, C) ||
-	    sh("ip -n %s link add veth0 type veth peer name veth1", D) ||
+	if (tl_sh(true, "ip -n %s link add a0 type veth peer name b0 netns %s", A, B) ||
+	    tl_sh(true, "ip -n %s link add a1 type veth peer name c0 netns %s", A, C) ||
+	    tl_sh(true, "ip -n %s link add veth0 type veth peer name veth1", D) ||
 	    /* links up before addresses: an IPv6 address added to a
 	     * down link joins its solicited-node group only when its DAD
 	     * work runs, up to router_solicitation_delay (1 s) after the
 	     * link comes up, and the first neighbour solicitation for it
 	     * is ignored until then */
-	    sh("ip -n %s -batch - <<'EOF'\n"
+	    tl_sh(true, "ip -n %s -batch - <<'EOF'\n"
 	       "link set a0 up\nlink set a1 up\n"
 	       "addr add 192.168.10.1/24 dev a0\n"
 	       "addr add fd00:10::1/64 dev a0 nodad\n"
 	       "addr add 192.168.11.1/24 dev a1\n"
 	       "addr add fd00:11::1/64 dev a1 nodad\n"
 	       "addr add 192.168.12.1/32 dev lo\nEOF", A) ||
-	    sh("ip -n %s -batch - <<'EOF'\n"
+	    tl_sh(true, "ip -n %s -batch - <<'EOF'\n"
 	       "link set b0 up\n"
 	       "addr add 192.168.10.2/24 dev b0\n"
 	       "addr add fd00:10::2/64 dev b0 nodad\nEOF", B) ||
-	    sh("ip -n %s -batch - <<'EOF'\n"
+	    tl_sh(true, "ip -n %s -batch - <<'EOF'\n"
 	       "link set c0 up\n"
 	       "addr add 192.168.11.2/24 dev c0\n"
 	       "addr add 192.168.11.3/24 dev c0\n"
 	       "addr add fd00:11::2/64 dev c0 nodad\nEOF", C) ||
-	    sh("ip -n %s -batch - <<'EOF'\n"
+	    tl_sh(true, "ip -n %s -batch - <<'EOF'\n"
 	       "link set veth0 up\nlink set veth1 up\n"
 	       "addr add 192.168.2.11/24 dev veth0\n"
 	       "addr add fd00:2::11/64 dev veth0 nodad\nEOF", D))
@@ -472,8 +455,8 @@ static void test_article_no_reply(void **state)
 	double ms;
 
 	(void)state;
-	assert_int_equal(sh("ip -n %s addr flush dev veth1", ns_name[NS_D]), 0);
-	assert_int_equal(sh("ip -n %s neigh flush dev veth0", ns_name[NS_D]), 0);
+	assert_int_equal(tl_sh(true, "ip -n %s addr flush dev veth1", ns_name[NS_D]), 0);
+	assert_int_equal(tl_sh(true, "ip -n %s neigh flush dev veth0", ns_name[NS_D]), 0);
 	assert_int_equal(ns_sysctl(NS_D, "net/ipv4/neigh/veth0/retrans_time_ms", "1000"), 0);
 	o.dev = "veth0";
 	ping_ok(&o, &res, &ms);
@@ -492,8 +475,8 @@ static void test_article_unreachable(void **state)
 	double ms;
 
 	(void)state;
-	assert_int_equal(sh("ip -n %s addr flush dev veth1", ns_name[NS_D]), 0);
-	assert_int_equal(sh("ip -n %s neigh flush dev veth0", ns_name[NS_D]), 0);
+	assert_int_equal(tl_sh(true, "ip -n %s addr flush dev veth1", ns_name[NS_D]), 0);
+	assert_int_equal(tl_sh(true, "ip -n %s neigh flush dev veth0", ns_name[NS_D]), 0);
 	assert_int_equal(ns_sysctl(NS_D, "net/ipv4/neigh/veth0/retrans_time_ms", "100"), 0);
 	o.dev = "veth0";
 	ping_ok(&o, &res, &ms);
@@ -546,9 +529,9 @@ static void test_article_lo_reply(void **state)
 	double ms;
 
 	(void)state;
-	assert_int_equal(sh("ip -n %s addr replace 192.168.2.1/24 dev veth1",
+	assert_int_equal(tl_sh(true, "ip -n %s addr replace 192.168.2.1/24 dev veth1",
 			    ns_name[NS_D]), 0);
-	assert_int_equal(sh("ip -n %s neigh flush dev veth0", ns_name[NS_D]), 0);
+	assert_int_equal(tl_sh(true, "ip -n %s neigh flush dev veth0", ns_name[NS_D]), 0);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
 		assert_int_equal(ns_sysctl(NS_D, keys[i][0], keys[i][1]), 0);
 	lo_before = lo_rx_packets(NS_D);

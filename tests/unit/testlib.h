@@ -17,9 +17,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "core/diag.h"
 #include "core/topo.h"
+
+/* Run a shell command built from FMT (test set-up with iproute2; the
+ * library itself never runs one). Its exit status, -1 when it could not
+ * run; with REPORT, a failure is printed with the command. */
+static inline int tl_sh(bool report, const char *fmt, ...) VL_PRINTF(2, 3);
+static inline int tl_sh(bool report, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	st = st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+	if (st != 0 && report)
+		print_message("# command failed (%d): %s\n", st, cmd);
+	return st;
+}
 
 struct tl_list {
 	char **v;

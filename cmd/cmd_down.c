@@ -6,6 +6,7 @@
 
 #include "cmd/commands.h"
 #include "core/apply.h"
+#include "core/rootless.h"
 #include "core/state.h"
 #include "core/topo.h"
 
@@ -57,7 +58,10 @@ int cmd_down(int argc, char *argv[])
 		return status;
 	r = vl_state_open(&st, name, &err);
 	if (r == 0) {
-		r = vl_teardown(&st, stdout, &err);
+		if (!vl_state_exists(&st))
+			r = vl_rootless_foreign(name, &err);
+		if (r == 0)
+			r = vl_teardown(&st, stdout, &err);
 		if (r == 0)
 			r = vl_state_remove(&st, &err);
 		vl_state_close(&st);

@@ -10,6 +10,7 @@
 #include "cmd/commands.h"
 #include "core/netns.h"
 #include "core/spawn.h"
+#include "core/rootless.h"
 #include "core/state.h"
 #include "core/topo.h"
 
@@ -62,7 +63,9 @@ int cmd_exec(int argc, char *argv[])
 	/* look, don't hold: a long command must not keep the lab locked */
 	r = vl_state_open(&st, lab->name, &err);
 	owned = r == 0 && vl_state_owns_netns(&st, ns);
-	if (r == 0)
+	if (r == 0 && !owned && !vl_state_exists(&st))
+		r = vl_rootless_foreign(lab->name, &err);
+	if (st.lock_fd >= 0)
 		vl_state_close(&st);
 	vl_lab_free(lab);
 	if (r < 0)

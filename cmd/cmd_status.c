@@ -8,6 +8,7 @@
 #include "cmd/commands.h"
 #include "core/plan.h"
 #include "core/reconcile.h"
+#include "core/rootless.h"
 #include "core/state.h"
 #include "core/topo.h"
 #include "core/util.h"
@@ -180,7 +181,12 @@ int cmd_status(int argc, char *argv[])
 		if (r < 0)
 			return vl_cmd_fail("status", &err);
 		copy = vl_state_topology_path(&st);
+		r = vl_state_exists(&st) ? 0 : vl_rootless_foreign(name, &err);
 		vl_state_close(&st);
+		if (r < 0) {
+			free(copy);
+			return vl_cmd_fail("status", &err);
+		}
 		if (!copy || access(copy, R_OK) < 0) {
 			fprintf(stderr, "vethlab status: lab %s has no saved topology: it is not up, "
 				"or its last up failed; use status FILE\n", name);

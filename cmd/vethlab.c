@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <cap-ng.h>
 #include <linux/capability.h>
 
 #include "cmd/commands.h"
 #include "core/caps.h"
+#include "core/rootless.h"
 
 #ifndef VL_VERSION
 #define VL_VERSION "unknown"
@@ -106,11 +109,13 @@ static bool help_asked(int argc, char *argv[])
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: vethlab [--help] [--version] COMMAND [ARGS...]\n\n"
+	fprintf(f, "Usage: vethlab [--help] [--version] [--rootless] COMMAND [ARGS...]\n\n"
 		"Network-namespace labs from a YAML topology.\n\nCommands:\n");
 	for (const struct vl_command *c = vl_commands; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
-	fprintf(f, "\n'vethlab COMMAND --help' describes one command; "
+	fprintf(f, "\n--rootless runs labs in a user namespace of yours, without root or\n"
+		"capabilities; it is the default for a user who has neither.\n"
+		"'vethlab COMMAND --help' describes one command; "
 		"man vethlab describes them all.\n");
 }
 
@@ -143,11 +148,32 @@ static size_t all_caps(int *caps, size_t max)
 	return n;
 }
 
+/* Whether this process has no privilege at all: not root, and none of
+ * the capabilities any command uses is permitted (no file capabilities). */
+static bool unprivileged(const int *all, size_t n_all)
+{
+	if (geteuid() == 0 || capng_get_caps_process() < 0)
+		return false;
+	for (size_t i = 0; i < n_all; i++)
+		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)all[i]) == 1)
+			return false;
+	return true;
+}
+
+/* What a rootless command does with its lab's keeper (core/rootless.h). */
+static enum vl_keeper_use keeper_use(const struct vl_command *c)
+{
+	if (!strcmp(c->name, "up") || !strcmp(c->name, "test"))
+		return VL_KEEPER_START;
+	return strcmp(c->name, "ls") ? VL_KEEPER_JOIN : VL_KEEPER_NONE;
+}
+
 /* The privilege phases, before anything else happens: refuse set-ID,
- * check that the command has what it needs, keep only that. Help, the
- * version and usage errors need nothing, and get nothing. Returns 0 or
- * the exit status. */
-static int privileges(int argc, char *argv[], const struct vl_command *c)
+ * go rootless when asked or when there is no privilege to use, else
+ * check that the command has what it needs and keep only that. Help,
+ * the version and usage errors need nothing, and get nothing. Returns 0
+ * or the exit status. */
+static int privileges(int argc, char *argv[], const struct vl_command *c, bool rootless)
 {
 	struct vl_error err = { 0 };
 	const int *need = NULL;
@@ -163,6 +189,16 @@ static int privileges(int argc, char *argv[], const struct vl_command *c)
 		n = c->n_caps;
 	}
 	n_all = all_caps(all, sizeof(all) / sizeof(all[0]));
+	if (need && (rootless || unprivileged(all, n_all))) {
+		if (vl_rootless_init(need, n, keeper_use(c), &err) < 0) {
+			fprintf(stderr, "vethlab: rootless: %s\n", err.msg);
+			return VL_EXIT_PRIV;
+		}
+		if (!rootless)
+			fprintf(stderr, "vethlab: no root and no capabilities: running rootless, labs in %s (--rootless says so)\n",
+				vl_rootless_dir());
+		return 0;
+	}
 	if (vl_caps_require(c ? c->name : "vethlab", need, n, all, n_all, &err) < 0) {
 		fprintf(stderr, "vethlab: %s\n", err.msg);
 		return VL_EXIT_PRIV;
@@ -181,8 +217,17 @@ static int privileges(int argc, char *argv[], const struct vl_command *c)
 
 int main(int argc, char *argv[])
 {
-	const struct vl_command *c = argc >= 2 ? vl_command_find(argv[1]) : NULL;
-	int status = privileges(argc, argv, c);
+	bool rootless = argc >= 2 && !strcmp(argv[1], "--rootless");
+	const struct vl_command *c;
+	int status;
+
+	if (rootless) {
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	c = argc >= 2 ? vl_command_find(argv[1]) : NULL;
+	status = privileges(argc, argv, c, rootless);
 
 	if (status)
 		return status;

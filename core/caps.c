@@ -74,8 +74,8 @@ int vl_caps_require(const char *cmd, const int *caps, size_t n,
 		       vl_caps_name(setcap[i], name, sizeof(name)));
 	return vl_err(err, -EPERM,
 		      "%s needs %s, and this process lacks %s: run as root, grant file "
-		      "capabilities (setcap %s+ep vethlab), or use rootless mode "
-		      "(coming: vethlab --rootless)", cmd, need, lacks, line);
+		      "capabilities (setcap %s+ep vethlab), or run rootless "
+		      "(vethlab --rootless %s)", cmd, need, lacks, line, cmd);
 }
 
 /* Checked, not trusted: a capability that survived the drop is a bug of
@@ -167,8 +167,8 @@ bool vl_caps_setuid(struct vl_error *err)
 	       "refusing to run set-user-ID or set-group-ID (uid %u, effective uid %u, "
 	       "gid %u, effective gid %u): a set-user-ID lab tool would let any user "
 	       "reconfigure this machine's namespaces and mounts; grant capabilities to "
-	       "a copy that only a trusted group may run (setcap) instead, or use rootless "
-	       "mode (coming: vethlab --rootless)%s",
+	       "a copy that only a trusted group may run (setcap) instead, or run it rootless "
+	       "(vethlab --rootless COMMAND)%s",
 	       (unsigned)uid, (unsigned)euid, (unsigned)gid, (unsigned)egid,
 	       stuck ? " (giving up the raised IDs failed too)" : "");
 	return true;

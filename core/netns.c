@@ -15,6 +15,7 @@
 
 #include "core/caps.h"
 #include "core/netns.h"
+#include "core/rootless.h"
 
 static dev_t host_dev;
 static ino_t host_ino;
@@ -55,7 +56,7 @@ unsigned long vl_netns_ino(int fd)
 static int path_of(const char *name, char *buf, size_t len,
 		   struct vl_error *err)
 {
-	int n = snprintf(buf, len, "%s/%s", VL_NETNS_DIR, name);
+	int n = snprintf(buf, len, "%s/%s", vl_netns_dir(), name);
 
 	if (n < 0 || (size_t)n >= len || strchr(name, '/') || !name[0] ||
 	    !strcmp(name, ".") || !strcmp(name, ".."))
@@ -64,24 +65,29 @@ static int path_of(const char *name, char *buf, size_t len,
 }
 
 /* /run/netns must be a shared mount so that namespaces pinned there are
- * seen from every mount namespace; iproute2 sets it up the same way. */
+ * seen from every mount namespace; iproute2 sets it up the same way.
+ * Rootless, the pins are seen from the keeper's mount namespace alone,
+ * which every command on the lab joins: a private directory is enough. */
 static int setup_dir(struct vl_error *err)
 {
+	const char *dir = vl_netns_dir();
 	bool bound = false;
 
-	if (mkdir(VL_NETNS_DIR, 0755) < 0 && errno != EEXIST)
-		return vl_err_sys(err, errno, "mkdir %s", VL_NETNS_DIR);
-	while (mount("", VL_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
+	if (mkdir(dir, vl_rootless() ? 0700 : 0755) < 0 && errno != EEXIST)
+		return vl_err_sys(err, errno, "mkdir %s", dir);
+	if (vl_rootless())
+		return 0;
+	while (mount("", dir, "none", MS_SHARED | MS_REC, NULL) < 0) {
 		if (errno != EINVAL || bound)
-			return vl_err_sys(err, errno, "make %s a shared mount", VL_NETNS_DIR);
-		if (mount(VL_NETNS_DIR, VL_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
-			return vl_err_sys(err, errno, "bind-mount %s", VL_NETNS_DIR);
+			return vl_err_sys(err, errno, "make %s a shared mount", dir);
+		if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL) < 0)
+			return vl_err_sys(err, errno, "bind-mount %s", dir);
 		bound = true;
 	}
 	return 0;
 }
 
-/* VL_NETNS_DIR is root's: cap_dac_override is effective around what is
+/* /run/netns is root's: cap_dac_override is effective around what is
  * done there, and only then (core/caps.h; errno survives the lowering). */
 static int prepare_dir(struct vl_error *err)
 {

@@ -1,13 +1,12 @@
-/* Network namespaces named under /run/netns (as `ip netns` names them),
- * always handled by file descriptor, never the host's own. */
+/* Network namespaces named under /run/netns (as `ip netns` names them;
+ * rootless, under the directory core/rootless.h says), always handled by
+ * file descriptor, never the host's own. */
 #ifndef VL_NETNS_H
 #define VL_NETNS_H
 
 #include <stdbool.h>
 
 #include "core/error.h"
-
-#define VL_NETNS_DIR "/run/netns"
 
 /* Create namespace NAME and pin it at /run/netns/NAME; *FD is an open
  * descriptor of it. -EEXIST when the name is taken. */

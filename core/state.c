@@ -12,6 +12,7 @@
 
 #include "core/caps.h"
 #include "core/model.h"
+#include "core/rootless.h"
 #include "core/state.h"
 #include "core/util.h"
 
@@ -27,7 +28,7 @@ static char *join(const char *a, const char *b, const char *c)
 	return s;
 }
 
-/* The files of VL_STATE_ROOT are root's or the lab's maker's: each call
+/* The files of the state root (/run/vethlab) are root's or the lab's maker's: each call
  * on them has cap_dac_override effective for that call only (a no-op for
  * root and without the capability; errno is kept: core/caps.h). */
 static int own_open(const char *path, int flags, mode_t mode)
@@ -98,6 +99,19 @@ static DIR *own_opendir(const char *path)
 	d = opendir(path);
 	vl_caps_dac_lower();
 	return d;
+}
+
+/* The state root: root's and readable by all (ls), or rootless this
+ * user's alone. */
+static int make_root(struct vl_error *err)
+{
+	const char *root = vl_state_root();
+
+	if (vl_rootless())
+		return vl_rootless_hold(err);
+	if (own_mkdir(root, 0755) < 0 && errno != EEXIST)
+		return vl_err_sys(err, errno, "mkdir %s", root);
+	return 0;
 }
 
 /* flock on a file that `down` may unlink: after locking, make sure the
@@ -271,6 +285,56 @@ static int read_journal(struct vl_state *st, struct vl_error *err)
 	return r;
 }
 
+static void clear_lists(struct vl_state *st)
+{
+	for (size_t i = 0; i < st->n_netns; i++)
+		free(st->netns[i]);
+	free(st->netns);
+	st->netns = NULL;
+	st->n_netns = 0;
+	for (size_t i = 0; i < st->n_ifs; i++) {
+		free(st->ifs[i].node);
+		free(st->ifs[i].iface);
+	}
+	free(st->ifs);
+	st->ifs = NULL;
+	st->n_ifs = 0;
+	for (size_t i = 0; i < st->n_sysctls; i++) {
+		free(st->sysctls[i].node);
+		free(st->sysctls[i].key);
+		free(st->sysctls[i].orig);
+	}
+	free(st->sysctls);
+	st->sysctls = NULL;
+	st->n_sysctls = 0;
+}
+
+static int remove_files(struct vl_state *st, struct vl_error *err);
+
+/* Rootless, a lab whose keeper died lost its namespaces with it: the
+ * journal lists what is gone, and the pins left are plain files. */
+static int forget_dead(struct vl_state *st, struct vl_error *err)
+{
+	int r = read_journal(st, err);
+
+	for (size_t i = 0; r == 0 && i < st->n_netns; i++) {
+		char *pin = join(vl_netns_dir(), "/", st->netns[i]);
+
+		if (!pin)
+			r = vl_err(err, -ENOMEM, "namespace path");
+		else if (unlink(pin) < 0 && errno != ENOENT)
+			r = vl_err_sys(err, errno, "remove %s", pin);
+		free(pin);
+	}
+	if (r == 0)
+		r = remove_files(st, err);
+	if (r == 0)
+		fprintf(stderr, "vethlab: lab %s: its keeper is gone, and its namespaces with it; forgetting its state\n",
+			st->lab);
+	clear_lists(st);
+	return r;
+}
+
 int vl_state_open(struct vl_state *st, const char *lab, struct vl_error *err)
 {
 	int r;
@@ -279,18 +343,23 @@ int vl_state_open(struct vl_state *st, const char *lab, struct vl_error *err)
 	st->lock_fd = -1;
 	st->journal_fd = -1;
 	st->lab = strdup(lab);
-	st->dir = join(VL_STATE_ROOT, "/", lab);
-	st->lock_path = join(VL_STATE_ROOT "/", lab, ".lock");
+	st->dir = join(vl_state_root(), "/", lab);
+	st->lock_path = st->dir ? join(st->dir, ".lock", "") : NULL;
 	if (!st->lab || !st->dir || !st->lock_path) {
 		vl_state_close(st);
 		return vl_err(err, -ENOMEM, "lab state");
 	}
-	if (own_mkdir(VL_STATE_ROOT, 0755) < 0 && errno != EEXIST) {
-		r = vl_err_sys(err, errno, "mkdir %s", VL_STATE_ROOT);
-		vl_state_close(st);
-		return r;
+	r = make_root(err);
+	if (r == 0)
+		r = take_lock(st, err);
+	/* rootless: into the lab's keeper, or a new one (core/rootless.h) */
+	if (r == 0)
+		r = vl_rootless_attach(lab, err);
+	if (r == 1) {
+		r = forget_dead(st, err);
+		if (r == 0)
+			r = vl_rootless_attach(lab, err);
 	}
-	r = take_lock(st, err);
 	if (r == 0)
 		r = read_journal(st, err);
 	if (r < 0)
@@ -302,26 +371,16 @@ void vl_state_close(struct vl_state *st)
 {
 	if (st->journal_fd >= 0)
 		close(st->journal_fd);
-	/* A lab with no state (plan or status of a lab that is not up)
-	 * leaves no lock file behind; take_lock copes with the unlink. */
-	if (st->lock_fd >= 0 && st->dir && !vl_state_exists(st))
+	/* A lab with no state (plan or status of a lab that is not up, or
+	 * one that is down now) leaves no lock file behind, and rootless no
+	 * keeper; take_lock copes with the unlink. */
+	if (st->lock_fd >= 0 && st->dir && !vl_state_exists(st)) {
 		own_unlink(st->lock_path);
+		vl_rootless_detach(st->lab);
+	}
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
-	for (size_t i = 0; i < st->n_netns; i++)
-		free(st->netns[i]);
-	free(st->netns);
-	for (size_t i = 0; i < st->n_ifs; i++) {
-		free(st->ifs[i].node);
-		free(st->ifs[i].iface);
-	}
-	free(st->ifs);
-	for (size_t i = 0; i < st->n_sysctls; i++) {
-		free(st->sysctls[i].node);
-		free(st->sysctls[i].key);
-		free(st->sysctls[i].orig);
-	}
-	free(st->sysctls);
+	clear_lists(st);
 	free(st->lab);
 	free(st->dir);
 	free(st->lock_path);
@@ -547,7 +606,8 @@ out:
 	return r;
 }
 
-int vl_state_remove(struct vl_state *st, struct vl_error *err)
+/* The journal, the saved topology and the lab's directory; not the lock. */
+static int remove_files(struct vl_state *st, struct vl_error *err)
 {
 	static const char *const files[] = { JOURNAL, JOURNAL ".tmp", TOPOLOGY, TOPOLOGY ".tmp" };
 
@@ -570,6 +630,15 @@ int vl_state_remove(struct vl_state *st, struct vl_error *err)
 	}
 	if (own_rmdir(st->dir) < 0 && errno != ENOENT)
 		return vl_err_sys(err, errno, "remove %s", st->dir);
+	return 0;
+}
+
+int vl_state_remove(struct vl_state *st, struct vl_error *err)
+{
+	int r = remove_files(st, err);
+
+	if (r < 0)
+		return r;
 	/* Unlinking the lock we hold is safe: take_lock re-checks the path. */
 	if (own_unlink(st->lock_path) < 0 && errno != ENOENT)
 		return vl_err_sys(err, errno, "remove %s", st->lock_path);
@@ -583,13 +652,14 @@ static int cmp_str(const void *a, const void *b)
 
 int vl_state_list(char ***labs, size_t *n, struct vl_error *err)
 {
-	DIR *d = own_opendir(VL_STATE_ROOT);
+	const char *root = vl_state_root();
+	DIR *d = own_opendir(root);
 	struct dirent *e;
 
 	*labs = NULL;
 	*n = 0;
 	if (!d)
-		return errno == ENOENT ? 0 : vl_err_sys(err, errno, "open %s", VL_STATE_ROOT);
+		return errno == ENOENT ? 0 : vl_err_sys(err, errno, "open %s", root);
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
 			continue;

@@ -1,4 +1,5 @@
-/* What vethlab remembers about a lab between runs, under /run/vethlab:
+/* What vethlab remembers about a lab between runs, under /run/vethlab
+ * (rootless, the directory core/rootless.h says):
  * a lock per lab, and a journal of the objects it created. The journal is
  * written before each create, so after a crash at any point the next run
  * knows every object that may exist and that it may remove. */
@@ -9,8 +10,6 @@
 #include <stddef.h>
 
 #include "core/error.h"
-
-#define VL_STATE_ROOT "/run/vethlab"
 
 struct vl_owned_if {
 	char *node, *iface;
@@ -23,8 +22,8 @@ struct vl_owned_sysctl {
 
 struct vl_state {
 	char *lab;
-	char *dir;		/* VL_STATE_ROOT/<lab> */
-	char *lock_path;	/* VL_STATE_ROOT/<lab>.lock */
+	char *dir;		/* ROOT/<lab> */
+	char *lock_path;	/* ROOT/<lab>.lock */
 	int lock_fd;
 	int journal_fd;		/* -1 until the first note */
 	char **netns;		/* namespaces this lab owns */

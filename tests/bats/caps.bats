@@ -135,7 +135,7 @@ while_reading() {
 	wait "$pid" || status=$?
 }
 
-@test "validate and graph work as nobody without any capability; up does not" {
+@test "validate and graph work as nobody without any capability; up as root without any does not" {
 	run -0 as_nobody "" "$VETHLAB" validate topologies/article.yaml
 	assert_output 'topologies/article.yaml: ok'
 	run -0 as_nobody "" "$VETHLAB" graph topologies/article.yaml
@@ -144,10 +144,11 @@ while_reading() {
 	run -0 only "" "$VETHLAB" validate lab.yaml
 	run -0 only "" "$VETHLAB" graph --format mermaid lab.yaml
 
-	# the same nobody cannot bring a lab up: every capability is missing
-	run -4 --separate-stderr as_nobody "" "$VETHLAB" up lab.yaml
+	# root without capabilities cannot bring a lab up: every one is
+	# missing (nobody would go rootless instead: rootless.bats)
+	run -4 --separate-stderr only "" "$VETHLAB" up lab.yaml
 	assert_equal "$output" ''
-	assert_equal "$stderr" "vethlab: up needs cap_sys_admin, cap_net_admin and cap_dac_override, and this process lacks cap_sys_admin, cap_net_admin and cap_dac_override: run as root, grant file capabilities (setcap $SETCAP vethlab), or use rootless mode (coming: vethlab --rootless)"
+	assert_equal "$stderr" "vethlab: up needs cap_sys_admin, cap_net_admin and cap_dac_override, and this process lacks cap_sys_admin, cap_net_admin and cap_dac_override: run as root, grant file capabilities (setcap $SETCAP vethlab), or run rootless (vethlab --rootless up)"
 	assert_lab_gone "$LAB"
 }
 
@@ -161,12 +162,12 @@ while_reading() {
 			run --separate-stderr without "$cap" "$VETHLAB" "${argv[@]}"
 			[ "$status" -eq 4 ] || fail "$line without $cap: exit $status: $stderr"
 			assert_equal "$output" ''
-			[[ $stderr == "vethlab: ${argv[0]} needs "*", and this process lacks cap_$cap: run as root, grant file capabilities (setcap $SETCAP vethlab), or use rootless mode (coming: vethlab --rootless)" ]] ||
+			[[ $stderr == "vethlab: ${argv[0]} needs "*", and this process lacks cap_$cap: run as root, grant file capabilities (setcap $SETCAP vethlab), or run rootless (vethlab --rootless ${argv[0]})" ]] ||
 				fail "$line without $cap: $stderr"
 			assert_lab_gone "$LAB"
 		done
 	done
-	assert_equal "$stderr" "vethlab: test needs cap_sys_admin, cap_net_admin, cap_net_raw, cap_setpcap and cap_dac_override, and this process lacks cap_dac_override: run as root, grant file capabilities (setcap $SETCAP vethlab), or use rootless mode (coming: vethlab --rootless)"
+	assert_equal "$stderr" "vethlab: test needs cap_sys_admin, cap_net_admin, cap_net_raw, cap_setpcap and cap_dac_override, and this process lacks cap_dac_override: run as root, grant file capabilities (setcap $SETCAP vethlab), or run rootless (vethlab --rootless test)"
 
 	# a lab that is up is left as it is
 	run -0 "$VETHLAB" up lab.yaml
@@ -286,8 +287,11 @@ EOF
 
 @test "a copy with the file capabilities the message suggests works for nobody" {
 	cp "$VETHLAB" vethlab-fcaps
-	# control: without file capabilities nobody is refused
-	run -4 as_nobody "" ./vethlab-fcaps up lab.yaml
+	# control: without file capabilities nobody runs rootless (plan
+	# changes nothing, and says it is rootless)
+	run -0 --separate-stderr as_nobody "" ./vethlab-fcaps plan lab.yaml
+	[[ $stderr == "vethlab: no root and no capabilities: running rootless, labs in "* ]] ||
+		fail "not rootless: $stderr"
 	setcap "$SETCAP" vethlab-fcaps
 	run -0 getcap vethlab-fcaps
 	assert_output --partial cap_sys_admin
@@ -406,7 +410,7 @@ EOF
 	chmod 4755 vethlab-suid
 	run -4 --separate-stderr as_nobody "" ./vethlab-suid validate topologies/article.yaml
 	assert_equal "$output" ''
-	assert_equal "$stderr" "vethlab: refusing to run set-user-ID or set-group-ID (uid 65534, effective uid 0, gid 65534, effective gid 65534): a set-user-ID lab tool would let any user reconfigure this machine's namespaces and mounts; grant capabilities to a copy that only a trusted group may run (setcap) instead, or use rootless mode (coming: vethlab --rootless)"
+	assert_equal "$stderr" "vethlab: refusing to run set-user-ID or set-group-ID (uid 65534, effective uid 0, gid 65534, effective gid 65534): a set-user-ID lab tool would let any user reconfigure this machine's namespaces and mounts; grant capabilities to a copy that only a trusted group may run (setcap) instead, or run it rootless (vethlab --rootless COMMAND)"
 	run -4 as_nobody "" ./vethlab-suid --version
 	run -4 as_nobody "" ./vethlab-suid up lab.yaml
 	assert_lab_gone "$LAB"
@@ -433,8 +437,9 @@ EOF
 	run -2 as_nobody "" "$VETHLAB" frobnicate
 	run -2 as_nobody "" "$VETHLAB"
 	# after --, --help is an argument of COMMAND: exec needs its privileges
-	run -4 --separate-stderr as_nobody "" "$VETHLAB" exec lab.yaml host -- true --help
+	# (root without capabilities: nobody would go rootless)
+	run -4 --separate-stderr only "" "$VETHLAB" exec lab.yaml host -- true --help
 	[[ $stderr == "vethlab: exec needs "* ]] || fail "$stderr"
 	# the check comes before the arguments are read
-	run -4 as_nobody "" "$VETHLAB" up
+	run -4 only "" "$VETHLAB" up
 }

@@ -6,7 +6,7 @@ load helpers
 
 @test "--help prints the usage with every command on stdout and exits 0" {
 	run -0 --separate-stderr vethlab --help
-	assert_line --index 0 'Usage: vethlab [--help] [--version] COMMAND [ARGS...]'
+	assert_line --index 0 'Usage: vethlab [--help] [--version] [--rootless] COMMAND [ARGS...]'
 	assert_line '  validate  check topology files; the kernel is not touched'
 	assert_line '  graph     draw a topology as Graphviz DOT or Mermaid'
 	assert_line "'vethlab COMMAND --help' describes one command; man vethlab describes them all."

@@ -147,7 +147,30 @@ demo: all
 ci:
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
+	@$(MAKE) --no-print-directory bench-smoke
 	@$(MAKE) --no-print-directory check
+
+# The benchmark of issue 6 (bench/README.md): build/bench/measure times a
+# command, build/bench/minimal is the raw-netlink baseline. `bench` runs
+# the whole suite (minutes); `bench-smoke` only N=10, once, and fails only
+# when a bring-up is wrong or something is left behind, never on times.
+BENCH_BIN := $(O)/bench/measure $(O)/bench/minimal
+DEBS += jq
+.PHONY: bench bench-smoke bench-build
+
+bench-build: $(BIN) $(BENCH_BIN)
+
+$(BENCH_BIN): $(O)/bench/%: $(O)/bench/%.o
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+bench: bench-build
+	@bench/run --build $(O)
+
+bench-smoke: bench-build
+	@bench/run --build $(O) --smoke
+
+-include $(BENCH_BIN:=.d)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -18,6 +18,7 @@
 #include "core/nl.h"
 #include "core/observe.h"
 #include "core/sysctl.h"
+#include "core/timings.h"
 #include "core/topo.h"
 
 struct ifcache {
@@ -751,6 +752,7 @@ int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct vl_action *a = &plan->v[i];
 		char line[512], *old = NULL;
+		int64_t t0;
 
 		vl_action_str(a, ap.lab, line, sizeof(line));
 		if (opts->interrupted && *opts->interrupted) {
@@ -764,7 +766,9 @@ int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
 				   line, fail_at);
 			break;
 		}
+		t0 = vl_timings_now();
 		r = run_one(&ap, a, &old, err);
+		vl_timings_action(a->kind, 1, vl_timings_now() - t0);
 		if (r == 0)
 			r = remember_undo(&ap, a, old);
 		else
@@ -784,7 +788,9 @@ int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
 
 		if (opts->out)
 			fflush(opts->out);
+		vl_timings_begin(VL_PHASE_ROLLBACK);
 		failed = rollback(&ap, &first);
+		vl_timings_end(VL_PHASE_ROLLBACK);
 		if (failed) {
 			size_t len = strlen(err->msg);
 
@@ -804,24 +810,28 @@ int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
 
 int vl_teardown(struct vl_state *st, FILE *out, struct vl_error *err)
 {
+	int64_t t0 = vl_timings_now();
+	size_t n = st->n_netns;
+	int r = 0;
+
 	/* Namespaces go as a whole, with everything in them: the kernel
 	 * tears them down together, far cheaper than device by device. */
-	while (st->n_netns) {
+	vl_timings_begin(VL_PHASE_APPLY);
+	while (r == 0 && st->n_netns) {
 		char *ns = strdup(st->netns[st->n_netns - 1]);
-		int r;
 
-		if (!ns)
-			return vl_err(err, -ENOMEM, "down");
+		if (!ns) {
+			r = vl_err(err, -ENOMEM, "down");
+			break;
+		}
 		r = vl_netns_del(ns, err);
 		if (r == 0)
 			r = vl_state_del_netns(st, ns, err);
-		if (r < 0) {
-			free(ns);
-			return r;
-		}
-		if (out)
+		if (r == 0 && out)
 			fprintf(out, "- netns %s\n", ns);
 		free(ns);
 	}
-	return 0;
+	vl_timings_action(VL_NETNS_DEL, n - st->n_netns, vl_timings_now() - t0);
+	vl_timings_end(VL_PHASE_APPLY);
+	return r;
 }

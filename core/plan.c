@@ -519,6 +519,19 @@ static unsigned char **alloc_marks(const struct vl_lab *lab)
 	return m;
 }
 
+const char *vl_act_name(int kind)
+{
+	static const char *const names[] = {
+		[VL_ROUTE_DEL] = "route_del", [VL_ADDR_DEL] = "addr_del",
+		[VL_LINK_DEL] = "link_del", [VL_NETNS_ADD] = "netns_add",
+		[VL_LINK_ADD] = "link_add", [VL_SYSCTL_SET] = "sysctl_set",
+		[VL_ADDR_ADD] = "addr_add", [VL_LINK_SET] = "link_set",
+		[VL_ROUTE_ADD] = "route_add", [VL_NETNS_DEL] = "netns_del",
+	};
+
+	return kind >= 0 && kind < VL_ACT_MAX ? names[kind] : "?";
+}
+
 int vl_action_phase(const struct vl_action *a)
 {
 	/* A namespace redone after a crash goes before it is made again;

@@ -5,6 +5,7 @@
 #include "core/observe.h"
 #include "core/plan.h"
 #include "core/reconcile.h"
+#include "core/timings.h"
 
 struct verify_ctx {
 	const struct vl_lab *lab;
@@ -14,11 +15,16 @@ struct verify_ctx {
 int vl_observe_plan(const struct vl_lab *lab, struct vl_state *st,
 		    struct vl_lab **obs, struct vl_plan *plan, struct vl_error *err)
 {
-	int r = vl_observe(lab, st, obs, err);
+	int r;
 
+	vl_timings_begin(VL_PHASE_OBSERVE);
+	r = vl_observe(lab, st, obs, err);
+	vl_timings_end(VL_PHASE_OBSERVE);
 	if (r < 0)
 		return vl_err_wrap(err, "%s", lab->name);
+	vl_timings_begin(VL_PHASE_PLAN);
 	r = vl_plan_make(lab, *obs, plan, err);
+	vl_timings_end(VL_PHASE_PLAN);
 	if (r < 0) {
 		vl_lab_free(*obs);
 		*obs = NULL;
@@ -34,10 +40,14 @@ static int verify(void *data, struct vl_error *err)
 	struct vl_lab *obs;
 	struct vl_plan plan;
 	char line[512];
-	int r = vl_observe_plan(v->lab, v->st, &obs, &plan, err);
+	int r;
 
-	if (r < 0)
+	vl_timings_begin(VL_PHASE_VERIFY);
+	r = vl_observe_plan(v->lab, v->st, &obs, &plan, err);
+	if (r < 0) {
+		vl_timings_end(VL_PHASE_VERIFY);
 		return vl_err_wrap(err, "verify");
+	}
 	if (plan.n) {
 		vl_action_str(&plan.v[0], v->lab->name, line, sizeof(line));
 		r = vl_err(err, -EIO, "verify %s: the kernel still differs from the file after apply: %s%s",
@@ -45,6 +55,7 @@ static int verify(void *data, struct vl_error *err)
 	}
 	vl_plan_fini(&plan);
 	vl_lab_free(obs);
+	vl_timings_end(VL_PHASE_VERIFY);
 	return r;
 }
 
@@ -62,11 +73,13 @@ int vl_reconcile(const struct vl_lab *lab, struct vl_state *st, FILE *out,
 	if (changes)
 		*changes = r == 0 ? plan.n : 0;
 	if (r == 0 && plan.n) {
+		vl_timings_begin(VL_PHASE_APPLY);
 		r = vl_apply(lab, obs, &plan, st, &o, err);
 		if (r < 0)
 			vl_err_wrap(err, "up %s", lab->name);
 		else
 			r = vl_state_compact(st, err);
+		vl_timings_end(VL_PHASE_APPLY);
 	}
 	vl_plan_fini(&plan);
 	vl_lab_free(obs);

@@ -20,6 +20,7 @@
 #include "core/report.h"
 #include "core/runner.h"
 #include "core/spawn.h"
+#include "core/timings.h"
 
 #define EXEC_OUTPUT_MAX (64u * 1024u)
 
@@ -342,8 +343,8 @@ static void capture_path(const struct run *ru, const struct vl_capture_spec *cs,
 		 ru->step_no, cs->node, cs->iface);
 }
 
-static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_result *res,
-		    struct vl_error *err)
+static int step(struct run *ru, const struct vl_step *st, struct vl_step_result *res,
+		struct vl_error *err)
 {
 	struct vl_capture **caps = NULL;
 	double t0 = now();
@@ -437,12 +438,26 @@ static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_res
 	return r;
 }
 
+/* A step's time, but for the reconciles of set steps, is the "steps"
+ * phase of --timings. */
+static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_result *res,
+		    struct vl_error *err)
+{
+	int r;
+
+	vl_timings_begin(VL_PHASE_STEPS);
+	r = step(ru, st, res, err);
+	vl_timings_end(VL_PHASE_STEPS);
+	return r;
+}
+
 /* Every scenario starts from the file's topology and with no learned
  * neighbours, so that none depends on what ran before it. */
 static int fresh_start(struct run *ru, struct vl_error *err)
 {
 	int r = vl_reconcile(ru->lab, ru->st, NULL, ru->o->interrupted, NULL, err);
 
+	vl_timings_begin(VL_PHASE_STEPS);
 	for (size_t i = 0; r == 0 && i < ru->lab->n_nodes; i++) {
 		struct vl_nl nl;
 
@@ -452,6 +467,7 @@ static int fresh_start(struct run *ru, struct vl_error *err)
 			vl_nl_close(&nl);
 		}
 	}
+	vl_timings_end(VL_PHASE_STEPS);
 	return r;
 }
 
@@ -499,6 +515,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 		const struct vl_scenario *sc = &lab->scenarios[i];
 		struct vl_scenario_result *sr;
 		double s0 = now();
+		int64_t ts0 = vl_timings_now(), w0 = vl_timings_waited();
 
 		if (!selected(o, sc->name))
 			continue;
@@ -548,6 +565,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 			}
 		}
 		sr->seconds = now() - s0;
+		vl_timings_scenario(sc->name, vl_timings_now() - ts0, vl_timings_waited() - w0);
 	}
 	/* an interrupted run lists the scenarios it did not start, failed */
 	for (size_t i = 0; r == -EINTR && i < lab->n_scenarios; i++) {

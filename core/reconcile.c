@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "core/apply.h"
+#include "core/nsset.h"
 #include "core/observe.h"
 #include "core/plan.h"
 #include "core/reconcile.h"
@@ -10,15 +11,17 @@
 struct verify_ctx {
 	const struct vl_lab *lab;
 	struct vl_state *st;
+	struct vl_nsset *set;
 };
 
-int vl_observe_plan(const struct vl_lab *lab, struct vl_state *st,
-		    struct vl_lab **obs, struct vl_plan *plan, struct vl_error *err)
+static int observe_plan(struct vl_nsset *set, const struct vl_lab *lab,
+			struct vl_state *st, struct vl_lab **obs, struct vl_plan *plan,
+			struct vl_error *err)
 {
 	int r;
 
 	vl_timings_begin(VL_PHASE_OBSERVE);
-	r = vl_observe(lab, st, obs, err);
+	r = vl_observe_in(set, lab, st, obs, err);
 	vl_timings_end(VL_PHASE_OBSERVE);
 	if (r < 0)
 		return vl_err_wrap(err, "%s", lab->name);
@@ -33,7 +36,22 @@ int vl_observe_plan(const struct vl_lab *lab, struct vl_state *st,
 	return 0;
 }
 
-/* After apply: read the kernel back; anything left to do is a mismatch. */
+int vl_observe_plan(const struct vl_lab *lab, struct vl_state *st,
+		    struct vl_lab **obs, struct vl_plan *plan, struct vl_error *err)
+{
+	struct vl_nsset set;
+	int r = vl_nsset_init(&set, lab, st, err);
+
+	if (r == 0)
+		r = observe_plan(&set, lab, st, obs, plan, err);
+	vl_nsset_fini(&set);
+	return r;
+}
+
+/* After apply: read the kernel back; anything left to do is a mismatch.
+ * The namespaces and their sockets are the run's, opened already; what
+ * they hold is read anew (core/observe.c checks that each name still
+ * leads to the namespace kept open). */
 static int verify(void *data, struct vl_error *err)
 {
 	const struct verify_ctx *v = data;
@@ -43,7 +61,7 @@ static int verify(void *data, struct vl_error *err)
 	int r;
 
 	vl_timings_begin(VL_PHASE_VERIFY);
-	r = vl_observe_plan(v->lab, v->st, &obs, &plan, err);
+	r = observe_plan(v->set, v->lab, v->st, &obs, &plan, err);
 	if (r < 0) {
 		vl_timings_end(VL_PHASE_VERIFY);
 		return vl_err_wrap(err, "verify");
@@ -63,18 +81,21 @@ int vl_reconcile(const struct vl_lab *lab, struct vl_state *st, FILE *out,
 		 volatile sig_atomic_t *interrupted, size_t *changes,
 		 struct vl_error *err)
 {
-	struct verify_ctx v = { lab, st };
+	struct vl_nsset set;
+	struct verify_ctx v = { lab, st, &set };
 	struct vl_apply_opts o = { .out = out, .interrupted = interrupted,
 				   .verify = verify, .verify_ctx = &v };
 	struct vl_lab *obs = NULL;
 	struct vl_plan plan = { 0 };
-	int r = vl_observe_plan(lab, st, &obs, &plan, err);
+	int r = vl_nsset_init(&set, lab, st, err);
 
+	if (r == 0)
+		r = observe_plan(&set, lab, st, &obs, &plan, err);
 	if (changes)
 		*changes = r == 0 ? plan.n : 0;
 	if (r == 0 && plan.n) {
 		vl_timings_begin(VL_PHASE_APPLY);
-		r = vl_apply(lab, obs, &plan, st, &o, err);
+		r = vl_apply_in(&set, lab, obs, &plan, st, &o, err);
 		if (r < 0)
 			vl_err_wrap(err, "up %s", lab->name);
 		else
@@ -83,5 +104,6 @@ int vl_reconcile(const struct vl_lab *lab, struct vl_state *st, FILE *out,
 	}
 	vl_plan_fini(&plan);
 	vl_lab_free(obs);
+	vl_nsset_fini(&set);
 	return r;
 }

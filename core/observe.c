@@ -602,6 +602,9 @@ static int observe_node(struct vl_nsset *set, struct vl_ns *ns, struct vl_node *
 	if (r < 0)
 		return vl_err_wrap(err, "observe %s", ns->name);
 	nlh = vl_nl_req(nl, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
+	/* counters are not drift: the kernel need not sum them per CPU */
+	if (!vl_nl_put_u32(nl, nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS))
+		return vl_err(err, -EMSGSIZE, "observe %s: dump links", ns->name);
 	r = vl_nl_dump(nl, nlh, link_cb, reset_node, n, err, "dump links");
 	/* what apply will need: each interface's index, as of now */
 	vl_ns_if_forget(ns);

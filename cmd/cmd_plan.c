@@ -15,9 +15,36 @@ static const char help[] =
 	"Options:\n"
 	"  --exit-code   exit 0 when there is nothing to do, 2 when changes are\n"
 	"                pending, 1 on error\n"
-	"  --json        print the plan as a JSON array\n\n"
+	"  --json        print the plan as a JSON array\n"
+	VL_TIMINGS_HELP "\n"
 	"Exit status (without --exit-code): 0 planned, 1 error, 2 usage or\n"
 	"invalid file.\n";
+
+static int plan_file(const char *file, bool exit_code, bool json)
+{
+	struct vl_lab *lab = NULL, *obs = NULL;
+	struct vl_plan plan = { 0 };
+	int status;
+
+	status = vl_cmd_load("plan", file, &lab);
+	if (status)
+		return exit_code ? VL_EXIT_FAIL : status;
+	if (vl_cmd_observe("plan", lab, &obs, &plan) < 0) {
+		vl_lab_free(lab);
+		return VL_EXIT_FAIL;
+	}
+	if (json)
+		vl_plan_json(&plan, lab->name, stdout);
+	else if (plan.n)
+		vl_cmd_print_plan(&plan, lab->name, stdout);
+	else
+		fprintf(stderr, "no changes: lab %s matches %s\n", lab->name, file);
+	status = exit_code && plan.n ? 2 : VL_EXIT_OK;
+	vl_plan_fini(&plan);
+	vl_lab_free(obs);
+	vl_lab_free(lab);
+	return status;
+}
 
 int cmd_plan(int argc, char *argv[])
 {
@@ -25,12 +52,11 @@ int cmd_plan(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "exit-code", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timings", optional_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vl_lab *lab = NULL, *obs = NULL;
-	struct vl_plan plan = { 0 };
 	bool exit_code = false, json = false;
-	int c, status;
+	int c;
 
 	/* with --exit-code, 2 means "changes pending": every error, usage
 	 * included, is 1, wherever the option stands */
@@ -47,6 +73,10 @@ int cmd_plan(int argc, char *argv[])
 		case 'j':
 			json = true;
 			break;
+		case 'T':
+			if (vl_cmd_timings("plan", optarg))
+				return exit_code ? VL_EXIT_FAIL : VL_EXIT_USAGE;
+			break;
 		default:
 			return exit_code ? VL_EXIT_FAIL : VL_EXIT_USAGE;
 		}
@@ -55,22 +85,5 @@ int cmd_plan(int argc, char *argv[])
 		fprintf(stderr, "vethlab plan: expected one FILE\n");
 		return exit_code ? VL_EXIT_FAIL : VL_EXIT_USAGE;
 	}
-	status = vl_cmd_load("plan", argv[optind], &lab);
-	if (status)
-		return exit_code ? VL_EXIT_FAIL : status;
-	if (vl_cmd_observe("plan", lab, &obs, &plan) < 0) {
-		vl_lab_free(lab);
-		return VL_EXIT_FAIL;
-	}
-	if (json)
-		vl_plan_json(&plan, lab->name, stdout);
-	else if (plan.n)
-		vl_cmd_print_plan(&plan, lab->name, stdout);
-	else
-		fprintf(stderr, "no changes: lab %s matches %s\n", lab->name, argv[optind]);
-	status = exit_code && plan.n ? 2 : VL_EXIT_OK;
-	vl_plan_fini(&plan);
-	vl_lab_free(obs);
-	vl_lab_free(lab);
-	return status;
+	return vl_cmd_timings_done(plan_file(argv[optind], exit_code, json));
 }

@@ -17,6 +17,8 @@ static const char help[] =
 	"objects that the file no longer has, printing one line per change;\n"
 	"then reads the kernel back to verify. On a failure, or on SIGINT,\n"
 	"SIGTERM or SIGHUP, the changes made so far are undone.\n\n"
+	"Options:\n"
+	VL_TIMINGS_HELP "\n"
 	"Exit status: 0 converged and verified, 1 failed (and rolled back),\n"
 	"2 usage or invalid file.\n";
 
@@ -40,33 +42,18 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-int cmd_up(int argc, char *argv[])
+static int up(const char *file)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vl_error err = { 0 };
 	struct vl_lab *lab = NULL;
 	struct vl_state st;
 	size_t len;
 	char *text = NULL;
 	bool fresh;
-	int c, r, status;
+	int r, status;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			vl_usage(vl_command_find("up"), help);
-			return VL_EXIT_OK;
-		}
-		return VL_EXIT_USAGE;
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "vethlab up: expected one FILE\n");
-		return VL_EXIT_USAGE;
-	}
 	/* read once: the text checked is the text kept for status --lab */
-	status = vl_cmd_load_text("up", argv[optind], &lab, &text, &len);
+	status = vl_cmd_load_text("up", file, &lab, &text, &len);
 	if (status)
 		return status;
 	r = vl_state_open(&st, lab->name, &err);
@@ -92,4 +79,33 @@ int cmd_up(int argc, char *argv[])
 	if (r < 0)
 		return vl_cmd_fail("up", &err);
 	return VL_EXIT_OK;
+}
+
+int cmd_up(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "timings", optional_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			vl_usage(vl_command_find("up"), help);
+			return VL_EXIT_OK;
+		case 'T':
+			if (vl_cmd_timings("up", optarg))
+				return VL_EXIT_USAGE;
+			break;
+		default:
+			return VL_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "vethlab up: expected one FILE\n");
+		return VL_EXIT_USAGE;
+	}
+	return vl_cmd_timings_done(up(argv[optind]));
 }

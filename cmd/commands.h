@@ -61,6 +61,16 @@ int vl_cmd_fail(const char *cmd, const struct vl_error *err);
 int vl_cmd_observe(const char *cmd, const struct vl_lab *lab, struct vl_lab **observed,
 		   struct vl_plan *plan);
 void vl_cmd_print_plan(const struct vl_plan *plan, const char *lab, FILE *f);
+/* --timings[=text|json] (ARG NULL for text): 0, or VL_EXIT_USAGE with
+ * the reason printed. vl_cmd_timings_done prints the report, when asked
+ * for, on standard error and returns STATUS. */
+#define VL_TIMINGS_HELP \
+	"  --timings[=text|json]\n" \
+	"               where the time went, on standard error: per phase (parse,\n" \
+	"               validate, observe, plan, apply by kind of action, verify),\n" \
+	"               as lines or as one line of JSON; standard output is unchanged\n"
+int vl_cmd_timings(const char *cmd, const char *arg);
+int vl_cmd_timings_done(int status);
 /* A lab name given with --lab: the rules of a topology's name. */
 int vl_cmd_check_lab_name(const char *cmd, const char *name);
 

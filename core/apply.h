@@ -30,6 +30,15 @@ int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
 	     const struct vl_plan *plan, struct vl_state *st,
 	     const struct vl_apply_opts *opts, struct vl_error *err);
 
+struct vl_nsset;
+
+/* The same, with the lab's namespaces of SET (as observe left them; the
+ * ones apply makes are added to it, for verify). */
+int vl_apply_in(struct vl_nsset *set, const struct vl_lab *desired,
+		const struct vl_lab *observed, const struct vl_plan *plan,
+		struct vl_state *st, const struct vl_apply_opts *opts,
+		struct vl_error *err);
+
 /* Remove every namespace the lab owns; prints "- netns NAME" lines to OUT. */
 int vl_teardown(struct vl_state *st, FILE *out, struct vl_error *err);
 

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <pcap/pcap.h>
 
 #include "core/capture.h"
+#include "core/model.h"
 #include "core/netns.h"
 #include "core/util.h"
 
@@ -76,6 +79,12 @@ struct vl_capture {
 	unsigned long unkept;	/* past the memory bounds */
 	unsigned long nomem;	/* malloc failed while keeping one */
 	unsigned long kdrops;	/* pcap_stats ps_drop: the kernel's ring was full */
+	/* what the socket was opened on, to tell whether it can serve a
+	 * later step (vl_capture_restart) */
+	unsigned long ns_ino;
+	int ifindex;
+	unsigned mtu;
+	unsigned long drop_base;	/* ps_drop when this step began */
 };
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
@@ -165,10 +174,11 @@ static int activate_error(int rc, pcap_t *p, const char *ifname,
 		      msg[0] ? msg : pcap_statustostr(rc));
 }
 
-/* The interface's MTU and whether it is a loopback, asked in the
- * namespace we are in; -ENODEV when there is no such interface. */
+/* The interface's MTU, index, whether it is a loopback and whether it
+ * is up, asked in the namespace we are in; -ENODEV when there is no such
+ * interface. */
 static int iface_info(const char *ifname, unsigned *mtu, bool *loopback,
-		      struct vl_error *err)
+		      int *ifindex, bool *up, struct vl_error *err)
 {
 	const char *q = vl_q(ifname);
 	struct ifreq ifr;
@@ -195,6 +205,12 @@ static int iface_info(const char *ifname, unsigned *mtu, bool *loopback,
 		goto out;
 	}
 	*loopback = ifr.ifr_flags & IFF_LOOPBACK;
+	*up = ifr.ifr_flags & IFF_UP;
+	if (ioctl(s, SIOCGIFINDEX, &ifr) < 0) {
+		r = vl_err_sys(err, errno, "capture on %s: get index", q);
+		goto out;
+	}
+	*ifindex = ifr.ifr_ifindex;
 out:
 	close(s);
 	return r;
@@ -250,13 +266,14 @@ static int open_live(struct vl_capture *c, struct vl_error *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	const char *q = vl_q(c->ifname);
-	bool loopback = false;
+	bool loopback = false, up;
 	unsigned mtu = 0;
 	int r, fd, snaplen;
 
-	r = iface_info(c->ifname, &mtu, &loopback, err);
+	r = iface_info(c->ifname, &mtu, &loopback, &c->ifindex, &up, err);
 	if (r < 0)
 		return r;
+	c->mtu = mtu;
 	snaplen = snaplen_for(mtu);
 	c->p = pcap_create(c->ifname, ebuf);
 	if (!c->p)
@@ -291,6 +308,30 @@ static int open_live(struct vl_capture *c, struct vl_error *err)
 	return 0;
 }
 
+/* The pcap file of this step, if it has one. */
+static int open_dump(struct vl_capture *c, struct vl_error *err)
+{
+	if (!c->path)
+		return 0;
+	c->dump = pcap_dump_open(c->p, c->path);
+	if (!c->dump)
+		return vl_err(err, -EIO, "capture on %s: pcap file %s: %s",
+			      vl_q(c->ifname), c->path, pcap_geterr(c->p));
+	/* as the socket: not for the commands a step runs */
+	if (fcntl(fileno(pcap_dump_file(c->dump)), F_SETFD, FD_CLOEXEC) < 0)
+		return vl_err_sys(err, errno, "capture on %s: pcap file %s",
+				  vl_q(c->ifname), c->path);
+	return 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* Errors: -ENODEV when the namespace has no IFNAME; -ENETDOWN when it is
  * down (libpcap refuses to bind then; one taken down later just shows
  * nothing until it is up again); -EPERM for the host's namespace. */
@@ -310,6 +351,7 @@ int vl_capture_open(int netns_fd, const char *ifname, const char *pcap_path,
 		goto fail;
 	}
 
+	c->ns_ino = vl_netns_ino(netns_fd);
 	r = vl_netns_enter(netns_fd, &saved, err);
 	if (r < 0) {
 		vl_err_wrap(err, "capture on %s", vl_q(ifname));
@@ -329,20 +371,9 @@ int vl_capture_open(int netns_fd, const char *ifname, const char *pcap_path,
 		r = vl_err(err, -ENOMEM, "capture on %s: out of memory", vl_q(ifname));
 		goto fail;
 	}
-	if (c->path) {
-		c->dump = pcap_dump_open(c->p, c->path);
-		if (!c->dump) {
-			r = vl_err(err, -EIO, "capture on %s: pcap file %s: %s",
-				   vl_q(ifname), c->path, pcap_geterr(c->p));
-			goto fail;
-		}
-		/* as the socket above: not for the commands a step runs */
-		if (fcntl(fileno(pcap_dump_file(c->dump)), F_SETFD, FD_CLOEXEC) < 0) {
-			r = vl_err_sys(err, errno, "capture on %s: pcap file %s",
-				       vl_q(ifname), c->path);
-			goto fail;
-		}
-	}
+	r = open_dump(c, err);
+	if (r < 0)
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -350,12 +381,50 @@ fail:
 	return r;
 }
 
-static long long now_ns(void)
+static void discard(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	struct timespec ts;
+	(void)user;
+	(void)h;
+	(void)bytes;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+int vl_capture_restart(struct vl_capture *c, int netns_fd, const char *pcap_path,
+		       struct vl_error *err)
+{
+	struct vl_error ignored = { 0 };
+	long long start = now_ns();
+	bool loopback, up = false;
+	int r, saved, ifindex = 0, soerr;
+	socklen_t len = sizeof(soerr);
+	struct pcap_stat st;
+	unsigned mtu = 0;
+
+	/* the same interface, as it was: else a new socket (and a fresh
+	 * open says what is wrong, a missing or down interface) */
+	if (vl_netns_ino(netns_fd) != c->ns_ino)
+		return -ESTALE;
+	r = vl_netns_enter(netns_fd, &saved, err);
+	if (r < 0)
+		return r;
+	r = iface_info(c->ifname, &mtu, &loopback, &ifindex, &up, &ignored);
+	if (vl_netns_leave(saved, err) < 0)
+		return err->code;
+	if (r < 0 || ifindex != c->ifindex || mtu != c->mtu || !up)
+		return -ESTALE;
+	/* an error noted while it was down and up again since: not this step's */
+	getsockopt(pcap_fileno(c->p), SOL_SOCKET, SO_ERROR, &soerr, &len);
+	/* what arrived between the steps is no step's */
+	while ((r = pcap_dispatch(c->p, -1, discard, NULL)) > 0)
+		if (now_ns() - start > DRAIN_MAX_NS)
+			return -ESTALE;
+	if (r < 0 || pcap_stats(c->p, &st) < 0)
+		return -ESTALE;
+	c->drop_base = st.ps_drop;
+	free(c->path);
+	c->path = NULL;
+	if (pcap_path && !(c->path = strdup(pcap_path)))
+		return vl_err(err, -ENOMEM, "capture on %s: out of memory", vl_q(c->ifname));
+	return open_dump(c, err);
 }
 
 /* Drops are reported through pcap_stats' ps_drop, which libpcap on Linux
@@ -390,7 +459,7 @@ int vl_capture_drain(struct vl_capture *c, struct vl_error *err)
 	if (pcap_stats(c->p, &st) < 0)
 		return vl_err(err, -EIO, "capture on %s: statistics: %s",
 			      vl_q(c->ifname), pcap_geterr(c->p));
-	c->kdrops = st.ps_drop;
+	c->kdrops = st.ps_drop - c->drop_base;
 	return check_lost(c, err);
 }
 
@@ -426,19 +495,79 @@ size_t vl_capture_packets(const struct vl_capture *c)
 	return c ? c->n : 0;
 }
 
-void vl_capture_close(struct vl_capture *c)
+/* Closing a packet socket waits in the kernel for an RCU grace period
+ * (packet_release calls synchronize_net): some 25 ms here, and a run of
+ * the article's scenarios, a dozen captures, spent a third of a second
+ * in close alone. So the live handle is closed by a thread of its own
+ * while the run goes on (the waits overlap), and vl_capture_settle
+ * waits for what is still closing. */
+static pthread_t *closers;
+static size_t n_closers;
+
+static void *close_live(void *p)
+{
+	pcap_close(p);
+	return NULL;
+}
+
+void vl_capture_settle(void)
+{
+	for (size_t i = 0; i < n_closers; i++)
+		pthread_join(closers[i], NULL);
+	free(closers);
+	closers = NULL;
+	n_closers = 0;
+}
+
+static bool close_async(pcap_t *p)
+{
+	static bool settle_at_exit;
+	sigset_t all, old;
+	pthread_t *t;
+	int r;
+
+	if (!settle_at_exit) {
+		if (atexit(vl_capture_settle) != 0)
+			return false;
+		settle_at_exit = true;
+	}
+	t = vl_array_push(&closers, &n_closers, sizeof(*t));
+	if (!t)
+		return false;
+	/* signals are for the main thread, which turns them into a flag */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(t, NULL, close_live, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0)
+		n_closers--;
+	return r == 0;
+}
+
+void vl_capture_end(struct vl_capture *c)
 {
 	if (!c)
 		return;
 	if (c->dump)
 		pcap_dump_close(c->dump);
-	if (c->p)
-		pcap_close(c->p);
-	if (c->dead)
-		pcap_close(c->dead);
+	c->dump = NULL;
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i]);
 	free(c->v);
+	c->v = NULL;
+	c->n = c->cap = c->bytes = 0;
+	c->unkept = c->nomem = c->kdrops = 0;
+}
+
+void vl_capture_close(struct vl_capture *c)
+{
+	if (!c)
+		return;
+	vl_capture_end(c);
+	if (c->p && !close_async(c->p))
+		pcap_close(c->p);
+	if (c->dead)
+		pcap_close(c->dead);
 	free(c->ifname);
 	free(c->path);
 	free(c);

@@ -22,8 +22,23 @@ int vl_capture_drain(struct vl_capture *c, struct vl_error *err);
 int vl_capture_count(struct vl_capture *c, const char *filter,
 		     unsigned *count, struct vl_error *err);
 size_t vl_capture_packets(const struct vl_capture *c);
-/* Stop, flush the pcap file and free. NULL is fine. */
+/* The step is over: the pcap file is complete and the kept packets are
+ * gone, the socket stays open for vl_capture_restart. NULL is fine. */
+void vl_capture_end(struct vl_capture *c);
+/* The same capture for another step, with a new pcap file (or none):
+ * what arrived in between is thrown away. Opening a capture costs a ring
+ * buffer of megabytes, closing it an RCU grace period, so a scenario run
+ * keeps them from step to step. -ESTALE (ERR untouched) when the
+ * interface is not as it was (made anew, another MTU, down): close it
+ * and open a new one. */
+int vl_capture_restart(struct vl_capture *c, int netns_fd, const char *pcap_path,
+		       struct vl_error *err);
+/* Stop, flush the pcap file and free. NULL is fine. The packet socket
+ * itself is closed in the background: see vl_capture_settle. */
 void vl_capture_close(struct vl_capture *c);
+/* Wait until every closed capture's socket is closed (also done at
+ * exit). */
+void vl_capture_settle(void);
 
 /* The tcpdump filter for a match: its shorthand and fields ANDed with its
  * own filter ("arp and arp[6:2] = 1 and arp[24:4] = 0xc0a80201"). */

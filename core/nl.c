@@ -18,18 +18,36 @@
 #define NL_REQ_SIZE 4096u
 #define NL_DUMP_TRIES 8
 
-int vl_nl_open(struct vl_nl *nl, int netns_fd, struct vl_error *err)
+int vl_nl_mem_init(struct vl_nl_mem *mem)
+{
+	mem->buf = malloc(NL_RECV_SIZE);
+	mem->req = calloc(1, NL_REQ_SIZE);
+	mem->buflen = NL_RECV_SIZE;
+	mem->reqcap = NL_REQ_SIZE;
+	if (mem->buf && mem->req)
+		return 0;
+	vl_nl_mem_fini(mem);
+	return -ENOMEM;
+}
+
+void vl_nl_mem_fini(struct vl_nl_mem *mem)
+{
+	free(mem->buf);
+	free(mem->req);
+	memset(mem, 0, sizeof(*mem));
+}
+
+int vl_nl_open(struct vl_nl *nl, int netns_fd, struct vl_nl_mem *mem,
+	       struct vl_error *err)
 {
 	int one = 1, r, saved;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->buf = malloc(NL_RECV_SIZE);
-	nl->req = malloc(NL_REQ_SIZE);
-	if (!nl->buf || !nl->req) {
+	nl->mem = mem ? mem : &nl->own;
+	if (!mem && vl_nl_mem_init(&nl->own) < 0) {
 		r = vl_err(err, -ENOMEM, "netlink buffers");
 		goto fail;
 	}
-	nl->buflen = NL_RECV_SIZE;
 	nl->reqlen = NL_REQ_SIZE;
 	/* A netlink socket belongs to the namespace it was made in: enter
 	 * the target just long enough to create it. Entering refuses the
@@ -69,23 +87,75 @@ void vl_nl_close(struct vl_nl *nl)
 {
 	if (nl->sk)
 		mnl_socket_close(nl->sk);
-	free(nl->buf);
-	free(nl->req);
+	if (nl->mem == &nl->own)
+		vl_nl_mem_fini(&nl->own);
 	memset(nl, 0, sizeof(*nl));
+}
+
+/* Room for one more request of up to NL_REQ_SIZE after the batch. */
+static bool batch_room(struct vl_nl *nl)
+{
+	struct vl_nl_mem *m = nl->mem;
+	size_t need = nl->batch_len + NL_REQ_SIZE;
+	char *req;
+
+	if (need <= m->reqcap)
+		return true;
+	req = realloc(m->req, need * 2);
+	if (!req)
+		return false;
+	m->req = req;
+	m->reqcap = need * 2;
+	return true;
 }
 
 struct nlmsghdr *vl_nl_req(struct vl_nl *nl, uint16_t type, uint16_t flags,
 			   size_t hdrlen)
 {
 	struct nlmsghdr *nlh;
+	char *at = nl->mem->req;
 
-	memset(nl->req, 0, NL_REQ_SIZE);
-	nlh = mnl_nlmsg_put_header(nl->req);
+	if (nl->batching) {
+		/* the last request is complete now: count it in */
+		if (nl->batch_last)
+			nl->batch_len += MNL_ALIGN(nl->batch_last->nlmsg_len);
+		if (!batch_room(nl))
+			return NULL;
+		at = nl->mem->req + nl->batch_len;
+		nl->batch_n++;
+		flags |= NLM_F_ACK;
+	}
+	memset(at, 0, NL_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(at);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = ++nl->seq;
 	mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	if (nl->batching)
+		nl->batch_last = nlh;
 	return nlh;
+}
+
+unsigned vl_nl_batch_start(struct vl_nl *nl)
+{
+	nl->batching = true;
+	nl->batch_len = 0;
+	nl->batch_n = 0;
+	nl->batch_last = NULL;
+	return nl->seq + 1;
+}
+
+size_t vl_nl_batch_size(const struct vl_nl *nl)
+{
+	return nl->batch_n;
+}
+
+void vl_nl_batch_cancel(struct vl_nl *nl)
+{
+	nl->batching = false;
+	nl->batch_len = 0;
+	nl->batch_n = 0;
+	nl->batch_last = NULL;
 }
 
 bool vl_nl_put(struct vl_nl *nl, struct nlmsghdr *nlh, uint16_t type,
@@ -153,13 +223,18 @@ static void on_error(const struct nlmsghdr *nlh, void *data)
 	}
 }
 
+int vl_nl_error(struct vl_error *err, int error, const char *msg,
+		const char *what)
+{
+	if (msg && msg[0])
+		return vl_err(err, error, "%s: %s (%s)", what, strerror(-error), msg);
+	return vl_err(err, error, "%s: %s", what, strerror(-error));
+}
+
 static int fill_error(struct vl_error *err, const struct ack *ack,
 		      const char *what)
 {
-	if (ack->msg[0])
-		return vl_err(err, ack->error, "%s: %s (%s)", what,
-			      strerror(-ack->error), ack->msg);
-	return vl_err(err, ack->error, "%s: %s", what, strerror(-ack->error));
+	return vl_nl_error(err, ack->error, ack->msg, what);
 }
 
 /* Receive until the request SEQ is answered by an ACK, an error or the end
@@ -169,8 +244,8 @@ static int run(struct vl_nl *nl, unsigned seq, mnl_cb_t cb, void *data,
 	       struct ack *ack)
 {
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->buf, nl->buflen);
-		struct nlmsghdr *h = (struct nlmsghdr *)nl->buf;
+		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->mem->buf, nl->mem->buflen);
+		struct nlmsghdr *h = (struct nlmsghdr *)nl->mem->buf;
 		int left = (int)n;
 
 		if (n < 0) {
@@ -223,6 +298,89 @@ static int request(struct vl_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		return 0;
 	vsnprintf(what, sizeof(what), fmt, ap);
 	return fill_error(err, &ack, what);
+}
+
+/* At most this much of a batch per sendmsg: well under the socket's
+ * send buffer, and its ACKs well under the receive buffer. */
+#define NL_BATCH_CHUNK (32u * 1024u)
+
+/* Read the answers to the requests numbered FIRST.. (sequence SEQ0 + i)
+ * until the ones up to LAST (excluded) are all answered. */
+static int read_acks(struct vl_nl *nl, unsigned seq0, size_t first, size_t last,
+		     mnl_cb_t cb, void *data, int *errors, char (*msgs)[VL_NL_MSGLEN],
+		     struct vl_error *err)
+{
+	size_t left = last - first;
+
+	while (left) {
+		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->mem->buf, nl->mem->buflen);
+		struct nlmsghdr *h = (struct nlmsghdr *)nl->mem->buf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return vl_err_sys(err, errno, "read netlink answers");
+		}
+		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			size_t i = h->nlmsg_seq - seq0;
+
+			if (h->nlmsg_pid != nl->portid || i < first || i >= last)
+				continue;	/* not this batch's (an abandoned one's) */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct ack ack = { 0 };
+
+				on_error(h, &ack);
+				errors[i] = ack.error;
+				if (msgs)
+					snprintf(msgs[i], VL_NL_MSGLEN, "%s", ack.msg);
+				left--;
+			} else if (h->nlmsg_type >= NLMSG_MIN_TYPE && cb &&
+				   cb(h, data) == MNL_CB_ERROR) {
+				return vl_err(err, errno ? -errno : -EIO, "read netlink answers");
+			}
+		}
+	}
+	return 0;
+}
+
+int vl_nl_batch_send(struct vl_nl *nl, mnl_cb_t cb, void *data, int *errors,
+		     char (*msgs)[VL_NL_MSGLEN], struct vl_error *err)
+{
+	unsigned seq0 = nl->seq + 1 - (unsigned)nl->batch_n;
+	size_t off = 0, done = 0, total;
+	int r = 0;
+
+	if (nl->batch_last)
+		nl->batch_len += MNL_ALIGN(nl->batch_last->nlmsg_len);
+	total = nl->batch_len;
+	nl->batching = false;
+	nl->batch_last = NULL;
+	/* 1: not answered (not sent, or its answer not read) */
+	for (size_t i = 0; i < nl->batch_n; i++) {
+		errors[i] = 1;
+		if (msgs)
+			msgs[i][0] = '\0';
+	}
+	while (r == 0 && off < total) {
+		/* whole requests, up to a chunk (one at least) */
+		size_t end = off, upto = done;
+
+		while (end < total) {
+			const struct nlmsghdr *h = (const struct nlmsghdr *)(nl->mem->req + end);
+
+			if (end > off && end + h->nlmsg_len - off > NL_BATCH_CHUNK)
+				break;
+			end += MNL_ALIGN(h->nlmsg_len);
+			upto++;
+		}
+		if (mnl_socket_sendto(nl->sk, nl->mem->req + off, end - off) < 0)
+			return vl_err_sys(err, errno, "send netlink requests");
+		r = read_acks(nl, seq0, done, upto, cb, data, errors, msgs, err);
+		off = end;
+		done = upto;
+	}
+	return r;
 }
 
 int vl_nl_talk(struct vl_nl *nl, struct nlmsghdr *nlh, struct vl_error *err,

@@ -10,25 +10,66 @@
 
 #include "core/error.h"
 
+/* The buffers a socket builds requests in and receives into. Sockets
+ * used one at a time (a lab's, by one thread) may share one. */
+struct vl_nl_mem {
+	char *buf;		/* receive buffer */
+	size_t buflen;
+	char *req;		/* the request, or the batch, being built */
+	size_t reqcap;
+};
+
 struct vl_nl {
 	struct mnl_socket *sk;
 	unsigned portid;
 	unsigned seq;
-	char *buf;		/* receive buffer */
-	size_t buflen;
-	char *req;		/* one request being built */
-	size_t reqlen;
+	struct vl_nl_mem *mem;	/* &own, or shared */
+	struct vl_nl_mem own;
+	size_t reqlen;		/* room for the request being built */
+	/* a batch being built: vl_nl_req appends */
+	bool batching;
+	size_t batch_len;	/* bytes of the complete requests */
+	size_t batch_n;
+	struct nlmsghdr *batch_last;
 };
 
 /* Open a NETLINK_ROUTE socket inside the namespace NETNS_FD, which must
- * not be the host's. The socket stays in that namespace for its life. */
-int vl_nl_open(struct vl_nl *nl, int netns_fd, struct vl_error *err);
+ * not be the host's. The socket stays in that namespace for its life.
+ * MEM: buffers shared with other sockets (see vl_nl_mem_init), or NULL
+ * for its own. */
+int vl_nl_open(struct vl_nl *nl, int netns_fd, struct vl_nl_mem *mem,
+	       struct vl_error *err);
 void vl_nl_close(struct vl_nl *nl);
+int vl_nl_mem_init(struct vl_nl_mem *mem);
+void vl_nl_mem_fini(struct vl_nl_mem *mem);
 
 /* A zeroed request of TYPE with FLAGS (NLM_F_REQUEST is added) and a
- * family header of HDRLEN bytes; returns the header to fill. */
+ * family header of HDRLEN bytes; returns the header to fill. Inside a
+ * batch it is added after the batch's other requests (NULL without
+ * memory). */
 struct nlmsghdr *vl_nl_req(struct vl_nl *nl, uint16_t type, uint16_t flags,
 			   size_t hdrlen);
+
+/* Batches: the requests made with vl_nl_req between vl_nl_batch_start
+ * and vl_nl_batch_send go to the kernel together (a few sendmsg calls,
+ * not one round trip each), each with NLM_F_ACK. The kernel runs them
+ * in order and answers each one, whether the ones before it failed or
+ * not. ERRORS[i] gets the i-th request's result (0 or -errno), MSGS[i]
+ * (if MSGS is not NULL) the kernel's extended ACK message ("" if none). CB,
+ * if any, sees the data messages of the replies; a batch's requests have
+ * consecutive sequence numbers from the one vl_nl_batch_start returns.
+ * < 0 when the batch could not be sent or its answers read: ERR says
+ * why, and ERRORS[i] is 1 for the requests without an answer. */
+unsigned vl_nl_batch_start(struct vl_nl *nl);
+size_t vl_nl_batch_size(const struct vl_nl *nl);
+/* Drop the batch being built, sending nothing. */
+void vl_nl_batch_cancel(struct vl_nl *nl);
+#define VL_NL_MSGLEN 256
+int vl_nl_batch_send(struct vl_nl *nl, mnl_cb_t cb, void *data, int *errors,
+		     char (*msgs)[VL_NL_MSGLEN], struct vl_error *err);
+/* The error message the single requests give: "WHAT: strerror (MSG)". */
+int vl_nl_error(struct vl_error *err, int error, const char *msg,
+		const char *what);
 
 /* Send NLH with NLM_F_ACK and wait for the ACK. On a kernel error returns
  * -errno and fills ERR with "WHAT: strerror (extack message)". */

@@ -8,13 +8,13 @@
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
-#include <linux/net_namespace.h>
+#include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 
 #include "core/netns.h"
 #include "core/nl.h"
+#include "core/nsset.h"
 #include "core/observe.h"
-#include "core/sysctl.h"
 #include "core/topo.h"
 
 struct attrs {
@@ -244,15 +244,259 @@ static void reset_routes(void *data)
 	n->n_routes = 0;
 }
 
-static int read_one_sysctl(struct vl_node *n, const char *key, const char *orig,
-			   struct vl_error *err)
+/* The journal's records, indexed once per observe: looking one up must
+ * not cost a scan of the whole journal per interface or key. */
+struct owned {
+	const char **netns;			/* sorted */
+	size_t n_netns;
+	const struct vl_owned_if **ifs;		/* by node, then interface */
+	size_t n_ifs;
+	const struct vl_owned_sysctl **sc;	/* by node, then journal order */
+	size_t n_sc;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_if(const void *a, const void *b)
+{
+	const struct vl_owned_if *x = *(const struct vl_owned_if *const *)a;
+	const struct vl_owned_if *y = *(const struct vl_owned_if *const *)b;
+	int c = strcmp(x->node, y->node);
+
+	return c ? c : strcmp(x->iface, y->iface);
+}
+
+static int cmp_sc(const void *a, const void *b)
+{
+	const struct vl_owned_sysctl *x = *(const struct vl_owned_sysctl *const *)a;
+	const struct vl_owned_sysctl *y = *(const struct vl_owned_sysctl *const *)b;
+	int c = strcmp(x->node, y->node);
+
+	/* the same array: addresses keep the journal's order */
+	return c ? c : (x > y) - (x < y);
+}
+
+static void owned_fini(struct owned *o)
+{
+	free(o->netns);
+	free(o->ifs);
+	free(o->sc);
+}
+
+static int owned_init(struct owned *o, const struct vl_state *st)
+{
+	memset(o, 0, sizeof(*o));
+	o->netns = calloc(st->n_netns + 1, sizeof(*o->netns));
+	o->ifs = calloc(st->n_ifs + 1, sizeof(*o->ifs));
+	o->sc = calloc(st->n_sysctls + 1, sizeof(*o->sc));
+	if (!o->netns || !o->ifs || !o->sc) {
+		owned_fini(o);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < st->n_netns; i++)
+		o->netns[o->n_netns++] = st->netns[i];
+	for (size_t i = 0; i < st->n_ifs; i++)
+		o->ifs[o->n_ifs++] = &st->ifs[i];
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		o->sc[o->n_sc++] = &st->sysctls[i];
+	qsort(o->netns, o->n_netns, sizeof(*o->netns), cmp_str);
+	qsort(o->ifs, o->n_ifs, sizeof(*o->ifs), cmp_if);
+	qsort(o->sc, o->n_sc, sizeof(*o->sc), cmp_sc);
+	return 0;
+}
+
+static bool owns_netns(const struct owned *o, const char *name)
+{
+	return o->n_netns && bsearch(&name, o->netns, o->n_netns, sizeof(*o->netns), cmp_str);
+}
+
+static bool owns_if(const struct owned *o, const char *node, const char *iface)
+{
+	struct vl_owned_if key = { .node = (char *)node, .iface = (char *)iface };
+	const struct vl_owned_if *k = &key;
+
+	return o->n_ifs && bsearch(&k, o->ifs, o->n_ifs, sizeof(*o->ifs), cmp_if);
+}
+
+/* The node's recorded sysctls: [*FIRST, *END) of O->sc. */
+static void node_sysctls(const struct owned *o, const char *node, size_t *first,
+			 size_t *end)
+{
+	size_t lo = 0, hi = o->n_sc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(o->sc[mid]->node, node) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (hi < o->n_sc && !strcmp(o->sc[hi]->node, node))
+		hi++;
+	*end = hi;
+}
+
+/* The settings the kernel also reports over netlink (RTM_GETNETCONF):
+ * read that way they need no /proc/sys lookup, which costs more the more
+ * namespaces the machine has. */
+static const struct {
+	int family;
+	const char *name;	/* the key's last part */
+	int attr;
+} netconf_keys[] = {
+	{ AF_INET, "forwarding", NETCONFA_FORWARDING },
+	{ AF_INET, "rp_filter", NETCONFA_RP_FILTER },
+	{ AF_INET, "proxy_arp", NETCONFA_PROXY_NEIGH },
+	{ AF_INET, "ignore_routes_with_linkdown", NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN },
+	{ AF_INET6, "forwarding", NETCONFA_FORWARDING },
+	{ AF_INET6, "proxy_ndp", NETCONFA_PROXY_NEIGH },
+	{ AF_INET6, "ignore_routes_with_linkdown", NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN },
+};
+
+#define NETCONF_ATTRS (NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN + 1)
+
+struct netconf_entry {
+	int ifindex;		/* or NETCONFA_IFINDEX_ALL, _DEFAULT */
+	bool has[NETCONF_ATTRS];
+	int value[NETCONF_ATTRS];
+};
+
+struct netconf {
+	bool read[2];		/* AF_INET, AF_INET6 dumped */
+	struct netconf_entry *v[2];
+	size_t n[2];
+};
+
+static int netconf_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct netconfmsg *ncm = mnl_nlmsg_get_payload(nlh);
+	struct netconf *nc = data;
+	struct netconf_entry *e;
+	struct attrs at;
+	int f = ncm->ncm_family == AF_INET6;
+
+	parse(nlh, sizeof(*ncm), NETCONFA_MAX, &at);
+	if (!at.tb[NETCONFA_IFINDEX] ||
+	    mnl_attr_validate(at.tb[NETCONFA_IFINDEX], MNL_TYPE_U32) < 0)
+		return MNL_CB_OK;
+	e = vl_array_push(&nc->v[f], &nc->n[f], sizeof(*e));
+	if (!e) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	e->ifindex = (int)mnl_attr_get_u32(at.tb[NETCONFA_IFINDEX]);
+	for (int a = NETCONFA_FORWARDING; a < NETCONF_ATTRS; a++)
+		if (at.tb[a] && mnl_attr_validate(at.tb[a], MNL_TYPE_U32) == 0) {
+			e->has[a] = true;
+			e->value[a] = (int)mnl_attr_get_u32(at.tb[a]);
+		}
+	return MNL_CB_OK;
+}
+
+static void reset_netconf(void *data)
+{
+	struct netconf *nc = data;
+
+	for (int f = 0; f < 2; f++)
+		nc->n[f] = 0;
+}
+
+/* KEY's value from the netconf dump, if the kernel reports it there:
+ * 1 and VAL filled, 0 when it does not (read /proc/sys then), < 0. */
+static int netconf_value(struct vl_nl *nl, struct netconf *nc, const struct vl_node *n,
+			 const char *key, char *val, size_t len, struct vl_error *err)
+{
+	const char *last = strrchr(key, '.'), *dev;
+	int family, attr = 0, ifindex, f;
+	size_t devlen;
+
+	if (!strcmp(key, "net.ipv4.ip_forward")) {
+		family = AF_INET;
+		attr = NETCONFA_FORWARDING;
+		dev = "all";
+		devlen = 3;
+	} else {
+		if (!strncmp(key, "net.ipv4.conf.", 14))
+			family = AF_INET;
+		else if (!strncmp(key, "net.ipv6.conf.", 14))
+			family = AF_INET6;
+		else
+			return 0;
+		dev = key + 14;
+		if (!last || last <= dev)
+			return 0;
+		devlen = (size_t)(last - dev);
+		for (size_t i = 0; i < sizeof(netconf_keys) / sizeof(netconf_keys[0]); i++)
+			if (netconf_keys[i].family == family && !strcmp(netconf_keys[i].name, last + 1))
+				attr = netconf_keys[i].attr;
+		if (!attr)
+			return 0;
+	}
+	if (devlen == 3 && !strncmp(dev, "all", 3)) {
+		ifindex = NETCONFA_IFINDEX_ALL;
+	} else if (devlen == 7 && !strncmp(dev, "default", 7)) {
+		ifindex = NETCONFA_IFINDEX_DEFAULT;
+	} else {
+		ifindex = 0;
+		for (size_t i = 0; i < n->n_ifaces && !ifindex; i++)
+			if (strlen(n->ifaces[i].name) == devlen &&
+			    !strncmp(n->ifaces[i].name, dev, devlen))
+				ifindex = n->ifaces[i].ifindex;
+		if (!ifindex)
+			return 0;
+	}
+	f = family == AF_INET6;
+	if (!nc->read[f]) {
+		struct nlmsghdr *nlh = vl_nl_req(nl, RTM_GETNETCONF, 0, sizeof(struct netconfmsg));
+		int r;
+
+		((struct netconfmsg *)mnl_nlmsg_get_payload(nlh))->ncm_family = (unsigned char)family;
+		r = vl_nl_dump(nl, nlh, netconf_cb, reset_netconf, nc, err, "dump netconf");
+		if (r < 0)
+			return r;
+		nc->read[f] = true;
+	}
+	for (size_t i = 0; i < nc->n[f]; i++)
+		if (nc->v[f][i].ifindex == ifindex && nc->v[f][i].has[attr]) {
+			snprintf(val, len, "%d", nc->v[f][i].value[attr]);
+			return 1;
+		}
+	return 0;
+}
+
+struct sysctl_reader {
+	struct vl_ns *ns;
+	struct vl_nl *nl;
+	struct netconf nc;
+	bool inside;		/* this thread entered NS for /proc/sys */
+	int saved;
+};
+
+static int read_one_sysctl(struct sysctl_reader *rd, struct vl_node *n, const char *key,
+			   const char *orig, struct vl_error *err)
 {
 	struct vl_sysctl *sc;
 	char val[256];
+	int r = netconf_value(rd->nl, &rd->nc, n, key, val, sizeof(val), err);
 
-	/* absent: its interface is not there (yet, or any more) */
-	if (vl_sysctl_read(key, val, sizeof(val)) < 0)
-		return 0;
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		if (!rd->inside) {
+			r = vl_netns_enter(rd->ns->fd, &rd->saved, err);
+			if (r < 0)
+				return r;
+			rd->inside = true;
+		}
+		/* absent: its interface is not there (yet, or any more) */
+		if (vl_ns_sysctl_read(rd->ns, key, val, sizeof(val)) < 0)
+			return 0;
+	}
 	sc = vl_array_push(&n->sysctls, &n->n_sysctls, sizeof(*sc));
 	if (!sc || !(sc->key = strdup(key)) || !(sc->value = strdup(val)) ||
 	    (orig && !(sc->orig = strdup(orig))))
@@ -268,113 +512,121 @@ static bool wants_key(const struct vl_node *want, const char *key)
 	return false;
 }
 
-/* Read, from inside NETNS_FD, the file's sysctl keys for node WANT and
- * the ones vethlab changed before (with the values to restore). */
-static int read_sysctls(int netns_fd, const struct vl_node *want,
-			const struct vl_state *st, struct vl_node *n,
-			struct vl_error *err)
+/* The file's sysctl keys for node WANT and the ones vethlab changed
+ * before (with the values to restore): over netlink when the kernel
+ * reports them there, else from inside the namespace. */
+static int read_sysctls(struct vl_ns *ns, struct vl_nl *nl, const struct vl_node *want,
+			const struct owned *o, struct vl_node *n, struct vl_error *err)
 {
-	bool recorded = false;
-	int saved, r;
+	struct sysctl_reader rd = { .ns = ns, .nl = nl };
+	size_t first, end;
+	int r = 0;
 
-	for (size_t i = 0; i < st->n_sysctls; i++)
-		recorded |= !strcmp(st->sysctls[i].node, n->name);
-	if ((!want || !want->n_sysctls) && !recorded)
-		return 0;
-	r = vl_netns_enter(netns_fd, &saved, err);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; want && i < want->n_sysctls && r == 0; i++)
-		r = read_one_sysctl(n, want->sysctls[i].key,
-				    vl_state_sysctl_orig(st, n->name, want->sysctls[i].key), err);
-	for (size_t i = 0; i < st->n_sysctls && r == 0; i++)
-		if (!strcmp(st->sysctls[i].node, n->name) && !wants_key(want, st->sysctls[i].key))
-			r = read_one_sysctl(n, st->sysctls[i].key, st->sysctls[i].orig, err);
-	if (vl_netns_leave(saved, err) < 0)
-		return err->code;
+	node_sysctls(o, n->name, &first, &end);
+	for (size_t i = 0; want && i < want->n_sysctls && r == 0; i++) {
+		const char *orig = NULL;
+
+		for (size_t k = first; k < end && !orig; k++)
+			if (!strcmp(o->sc[k]->key, want->sysctls[i].key))
+				orig = o->sc[k]->orig;
+		r = read_one_sysctl(&rd, n, want->sysctls[i].key, orig, err);
+	}
+	for (size_t k = first; k < end && r == 0; k++)
+		if (!wants_key(want, o->sc[k]->key))
+			r = read_one_sysctl(&rd, n, o->sc[k]->key, o->sc[k]->orig, err);
+	if (rd.inside && vl_netns_leave(rd.saved, err) < 0)
+		r = err->code;
+	free(rd.nc.v[0]);
+	free(rd.nc.v[1]);
 	return r;
-}
-
-static int nsid_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct attrs at;
-
-	parse(nlh, sizeof(struct rtgenmsg), NETNSA_MAX, &at);
-	if (at.tb[NETNSA_NSID] && mnl_attr_validate(at.tb[NETNSA_NSID], MNL_TYPE_U32) == 0)
-		*(int *)data = (int)mnl_attr_get_u32(at.tb[NETNSA_NSID]);
-	return MNL_CB_OK;
 }
 
 /* ifindexes are per namespace, so a veth whose peer has the right index
  * may still be paired with another namespace's interface. Ask the kernel
- * which id this namespace gives the file's peer namespace, and compare
- * with the one the veth reports. */
-static int check_peers(struct vl_nl *nl, const struct vl_lab *lab,
-		       const struct vl_node *want, struct vl_node *n,
-		       struct vl_error *err)
+ * which id this namespace gives the file's peer namespace (in one batch
+ * for all of its veths, and once per run for each pair of namespaces),
+ * and compare with the one the veth reports. */
+static int check_peers(struct vl_nsset *set, struct vl_ns *ns, const struct vl_lab *lab,
+		       const struct vl_node *want, struct vl_node *n, struct vl_error *err)
 {
-	for (size_t i = 0; want && i < n->n_ifaces; i++) {
+	struct vl_ns **peers = NULL;
+	size_t *which = NULL, k = 0;
+	int *ids = NULL, r = 0;
+
+	if (!want)
+		return 0;
+	peers = calloc(n->n_ifaces + 1, sizeof(*peers));
+	which = calloc(n->n_ifaces + 1, sizeof(*which));
+	ids = calloc(n->n_ifaces + 1, sizeof(*ids));
+	if (!peers || !which || !ids) {
+		r = vl_err(err, -ENOMEM, "observe: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n->n_ifaces; i++) {
 		struct vl_iface *ifc = &n->ifaces[i];
 		size_t wi = vl_node_iface_index(want, ifc->name);
-		char ns[VL_MAX_NETNS_NAME + 2];
 		const struct vl_endpoint *other;
-		const struct vl_link *l;
-		struct nlmsghdr *nlh;
-		int fd, nsid = -1, r;
+		struct vl_ns *pns;
 
 		if (ifc->peer_nsid < 0 || wi == VL_NONE || want->ifaces[wi].link == VL_NONE)
 			continue;
-		l = &lab->links[want->ifaces[wi].link];
-		other = &l->ends[!want->ifaces[wi].link_end];
-		snprintf(ns, sizeof(ns), "%s-%s", lab->name, other->node);
-		if (vl_netns_open(ns, &fd, err) < 0) {
+		other = &lab->links[want->ifaces[wi].link].ends[!want->ifaces[wi].link_end];
+		pns = vl_nsset_find(set, other->node);
+		if (!pns || vl_ns_open(pns, err) < 0) {
 			ifc->peer_mismatch = true;
 			continue;
 		}
-		nlh = vl_nl_req(nl, RTM_GETNSID, 0, sizeof(struct rtgenmsg));
-		((struct rtgenmsg *)mnl_nlmsg_get_payload(nlh))->rtgen_family = AF_UNSPEC;
-		r = vl_nl_put_u32(nl, nlh, NETNSA_FD, (uint32_t)fd) ?
-		    vl_nl_query(nl, nlh, nsid_cb, &nsid, err, "namespace id of %s", ns) :
-		    vl_err(err, -EMSGSIZE, "namespace id of %s", ns);
-		close(fd);
-		if (r < 0)
-			return r;
-		ifc->peer_mismatch = nsid != ifc->peer_nsid;
+		peers[k] = pns;
+		which[k++] = i;
 	}
-	return 0;
+	r = vl_ns_nsids(set, ns, peers, k, ids, err);
+	for (size_t j = 0; r == 0 && j < k; j++)
+		n->ifaces[which[j]].peer_mismatch = ids[j] != n->ifaces[which[j]].peer_nsid;
+out:
+	free(peers);
+	free(which);
+	free(ids);
+	return r;
 }
 
-static int observe_node(struct vl_node *n, const struct vl_node *want,
-			const struct vl_lab *lab, const struct vl_state *st,
-			int netns_fd, const char *ns, struct vl_error *err)
+static int observe_node(struct vl_nsset *set, struct vl_ns *ns, struct vl_node *n,
+			const struct vl_node *want, const struct vl_lab *lab,
+			const struct owned *o, struct vl_error *err)
 {
 	struct addr_ctx ac = { n, want };
 	struct nlmsghdr *nlh;
-	struct vl_nl nl;
+	struct vl_nl *nl;
 	int r;
 
-	r = vl_nl_open(&nl, netns_fd, err);
+	r = vl_ns_nl(set, ns, &nl, err);
 	if (r < 0)
-		return vl_err_wrap(err, "observe %s", ns);
-	nlh = vl_nl_req(&nl, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
-	r = vl_nl_dump(&nl, nlh, link_cb, reset_node, n, err, "dump links");
+		return vl_err_wrap(err, "observe %s", ns->name);
+	nlh = vl_nl_req(nl, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
+	/* counters are not drift: the kernel need not sum them per CPU */
+	if (!vl_nl_put_u32(nl, nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS))
+		return vl_err(err, -EMSGSIZE, "observe %s: dump links", ns->name);
+	r = vl_nl_dump(nl, nlh, link_cb, reset_node, n, err, "dump links");
+	/* what apply will need: each interface's index, as of now */
+	vl_ns_if_forget(ns);
+	for (size_t i = 0; r == 0 && i < n->n_ifaces; i++)
+		if (vl_ns_if_learn(ns, n->ifaces[i].name, n->ifaces[i].ifindex) < 0)
+			r = vl_err(err, -ENOMEM, "observe: out of memory");
 	if (r == 0) {
 		struct ifaddrmsg *ifa;
 
-		nlh = vl_nl_req(&nl, RTM_GETADDR, 0, sizeof(*ifa));
-		r = vl_nl_dump(&nl, nlh, addr_cb, reset_addrs, &ac, err, "dump addresses");
+		nlh = vl_nl_req(nl, RTM_GETADDR, 0, sizeof(*ifa));
+		r = vl_nl_dump(nl, nlh, addr_cb, reset_addrs, &ac, err, "dump addresses");
 	}
 	if (r == 0) {
-		nlh = vl_nl_req(&nl, RTM_GETROUTE, 0, sizeof(struct rtmsg));
-		r = vl_nl_dump(&nl, nlh, route_cb, reset_routes, n, err, "dump routes");
+		nlh = vl_nl_req(nl, RTM_GETROUTE, 0, sizeof(struct rtmsg));
+		r = vl_nl_dump(nl, nlh, route_cb, reset_routes, n, err, "dump routes");
 	}
 	if (r == 0)
-		r = check_peers(&nl, lab, want, n, err);
-	vl_nl_close(&nl);
+		r = check_peers(set, ns, lab, want, n, err);
 	if (r == 0)
-		r = read_sysctls(netns_fd, want, st, n, err);
+		r = read_sysctls(ns, nl, want, o, n, err);
 	if (r < 0)
-		return vl_err_wrap(err, "observe %s", ns);
+		return vl_err_wrap(err, "observe %s", ns->name);
 	return 0;
 }
 
@@ -389,25 +641,46 @@ static struct vl_node *add_node(struct vl_lab *lab, const char *name)
 	return n;
 }
 
-static int observe_one(struct vl_lab *obs, const struct vl_lab *desired,
-		       const struct vl_state *st, const char *node_name,
+/* Open NS afresh: a namespace kept open from earlier in the run is kept
+ * (with its socket) only if its name still leads to it. -ENOENT when
+ * there is none. */
+static int reopen(struct vl_nsset *set, struct vl_ns *ns, struct vl_error *err)
+{
+	int fd, r = vl_netns_open(ns->name, &fd, err);
+
+	if (r < 0) {
+		if (ns->fd >= 0)
+			vl_ns_close(set, ns);
+		return r;
+	}
+	if (ns->fd >= 0 && vl_netns_ino(ns->fd) == vl_netns_ino(fd)) {
+		close(fd);
+		return 0;
+	}
+	if (ns->fd >= 0)
+		vl_ns_close(set, ns);
+	ns->fd = fd;
+	return 0;
+}
+
+static int observe_one(struct vl_nsset *set, struct vl_lab *obs, const struct vl_lab *desired,
+		       const struct owned *o, const char *node_name,
 		       const struct vl_node *want, struct vl_error *err)
 {
-	char ns[VL_MAX_NETNS_NAME + 2];
+	struct vl_ns *ns = vl_nsset_find(set, node_name);
 	struct vl_node *n;
-	int fd, r;
+	int r;
 
-	snprintf(ns, sizeof(ns), "%s-%s", desired->name, node_name);
 	n = add_node(obs, node_name);
-	if (!n)
-		return vl_err(err, -ENOMEM, "observe %s", ns);
-	r = vl_netns_open(ns, &fd, err);
+	if (!n || !ns)
+		return vl_err(err, -ENOMEM, "observe %s-%s", desired->name, node_name);
+	r = reopen(set, ns, err);
 	if (r == -ENOENT)
 		return 0;
-	if (!vl_state_owns_netns(st, ns)) {
+	if (!owns_netns(o, ns->name)) {
 		if (r == 0)
-			close(fd);
-		return vl_err(err, -EEXIST, "namespace %s exists, not owned by vethlab", ns);
+			vl_ns_close(set, ns);
+		return vl_err(err, -EEXIST, "namespace %s exists, not owned by vethlab", ns->name);
 	}
 	if (r < 0) {
 		/* ours but unusable: a create cut short by a crash */
@@ -415,8 +688,7 @@ static int observe_one(struct vl_lab *obs, const struct vl_lab *desired,
 		return 0;
 	}
 	n->present = true;
-	r = observe_node(n, want, desired, st, fd, ns, err);
-	close(fd);
+	r = observe_node(set, ns, n, want, desired, o, err);
 	if (r < 0)
 		return r;
 	/* The journal knows names; vethlab makes only veths, so an interface
@@ -424,38 +696,56 @@ static int observe_one(struct vl_lab *obs, const struct vl_lab *desired,
 	 * (after our veth was deleted by hand) and is not ours. */
 	for (size_t i = 0; i < n->n_ifaces; i++)
 		n->ifaces[i].owned = !strcmp(n->ifaces[i].kind, "veth") &&
-				     vl_state_owns_if(st, node_name, n->ifaces[i].name);
+				     owns_if(o, node_name, n->ifaces[i].name);
 	return 0;
 }
 
-int vl_observe(const struct vl_lab *desired, const struct vl_state *st,
-	       struct vl_lab **out, struct vl_error *err)
+int vl_observe_in(struct vl_nsset *set, const struct vl_lab *desired,
+		  const struct vl_state *st, struct vl_lab **out, struct vl_error *err)
 {
 	struct vl_lab *obs = vl_lab_new(desired->file);
 	size_t plen = strlen(desired->name);
+	struct owned o;
 	int r = 0;
 
 	*out = NULL;
-	if (!obs || !(obs->name = strdup(desired->name))) {
+	if (!obs || !(obs->name = strdup(desired->name)) || owned_init(&o, st) < 0) {
 		vl_lab_free(obs);
 		return vl_err(err, -ENOMEM, "observe");
 	}
 	for (size_t i = 0; i < desired->n_nodes && r == 0; i++)
-		r = observe_one(obs, desired, st, desired->nodes[i].name,
+		r = observe_one(set, obs, desired, &o, desired->nodes[i].name,
 				&desired->nodes[i], err);
-	/* namespaces the lab owns that the file no longer has */
+	/* namespaces the lab owns that the file no longer has; observe
+	 * lists the file's nodes first, in order, so that an index into
+	 * one is one into the other */
 	for (size_t i = 0; i < st->n_netns && r == 0; i++) {
 		const char *ns = st->netns[i];
 
+		const struct vl_ns *x;
+
 		if (strncmp(ns, desired->name, plen) || ns[plen] != '-' ||
-		    vl_lab_node_index(desired, ns + plen + 1) != VL_NONE)
+		    !(x = vl_nsset_find(set, ns + plen + 1)) || x->in_file)
 			continue;
-		r = observe_one(obs, desired, st, ns + plen + 1, NULL, err);
+		r = observe_one(set, obs, desired, &o, ns + plen + 1, NULL, err);
 	}
+	owned_fini(&o);
 	if (r < 0) {
 		vl_lab_free(obs);
 		return r;
 	}
 	*out = obs;
 	return 0;
+}
+
+int vl_observe(const struct vl_lab *desired, const struct vl_state *st,
+	       struct vl_lab **out, struct vl_error *err)
+{
+	struct vl_nsset set;
+	int r = vl_nsset_init(&set, desired, st, err);
+
+	if (r == 0)
+		r = vl_observe_in(&set, desired, st, out, err);
+	vl_nsset_fini(&set);
+	return r;
 }

@@ -21,4 +21,11 @@
 int vl_observe(const struct vl_lab *desired, const struct vl_state *st,
 	       struct vl_lab **out, struct vl_error *err);
 
+struct vl_nsset;
+
+/* The same, with the namespaces (and their sockets) of SET, which stay
+ * open for the rest of the run: apply and verify use them again. */
+int vl_observe_in(struct vl_nsset *set, const struct vl_lab *desired,
+		  const struct vl_state *st, struct vl_lab **out, struct vl_error *err);
+
 #endif

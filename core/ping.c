@@ -31,6 +31,7 @@
 
 #include "core/netns.h"
 #include "core/ping.h"
+#include "core/timings.h"
 
 #define NONCE_LEN 8
 #define PAYLOAD_LEN 56		/* what ping sends by default */
@@ -588,9 +589,10 @@ static void run(struct pinger *p)
 	int64_t end = due(start, o->count - 1, interval) + p->timeout_ns;
 
 	for (;;) {
-		int64_t t = now_ns(), wake = end, next_send;
+		int64_t t = now_ns(), wake = end, next_send, w0;
 		struct pollfd pfd = { .fd = p->rx, .events = POLLIN };
 		struct timespec ts;
+		int n;
 
 		expire(p, t);
 		next_send = due(start, p->next, interval);
@@ -611,7 +613,12 @@ static void run(struct pinger *p)
 		}
 		ts.tv_sec = (wake - t) / 1000000000;
 		ts.tv_nsec = (wake - t) % 1000000000;
-		if (ppoll(&pfd, 1, &ts, NULL) <= 0)
+		/* blocked on the network (a reply, an ARP retry's outcome,
+		 * a timeout): --timings counts it apart from vethlab's work */
+		w0 = vl_timings_now();
+		n = ppoll(&pfd, 1, &ts, NULL);
+		vl_timings_wait(vl_timings_now() - w0);
+		if (n <= 0)
 			continue;	/* time is up, or EINTR */
 		if (pfd.revents & POLLERR)
 			read_errors(p);

@@ -57,6 +57,18 @@ static const struct vl_node *obs_node(const struct planner *p, size_t di,
 	return *oi == VL_NONE ? NULL : &p->o->nodes[*oi];
 }
 
+/* The file's node of observed node OI, or VL_NONE: the same index when
+ * observe listed it (the file's nodes first, in order), so that a large
+ * lab is not searched by name once per node. */
+static size_t des_node(const struct vl_lab *d, const struct vl_lab *o, size_t oi)
+{
+	const char *name = o->nodes[oi].name;
+
+	if (oi < d->n_nodes && !strcmp(d->nodes[oi].name, name))
+		return oi;
+	return vl_lab_node_index(d, name);
+}
+
 static bool is_veth(const struct vl_iface *i)
 {
 	return !strcmp(i->kind, "veth");
@@ -167,7 +179,7 @@ static int plan_link_deletes(struct planner *p)
 {
 	for (size_t n = 0; n < p->o->n_nodes; n++) {
 		const struct vl_node *on = &p->o->nodes[n];
-		size_t di = vl_lab_node_index(p->d, on->name);
+		size_t di = des_node(p->d, p->o, n);
 
 		if (!on->present)
 			continue;
@@ -519,6 +531,19 @@ static unsigned char **alloc_marks(const struct vl_lab *lab)
 	return m;
 }
 
+const char *vl_act_name(int kind)
+{
+	static const char *const names[] = {
+		[VL_ROUTE_DEL] = "route_del", [VL_ADDR_DEL] = "addr_del",
+		[VL_LINK_DEL] = "link_del", [VL_NETNS_ADD] = "netns_add",
+		[VL_LINK_ADD] = "link_add", [VL_SYSCTL_SET] = "sysctl_set",
+		[VL_ADDR_ADD] = "addr_add", [VL_LINK_SET] = "link_set",
+		[VL_ROUTE_ADD] = "route_add", [VL_NETNS_DEL] = "netns_del",
+	};
+
+	return kind >= 0 && kind < VL_ACT_MAX ? names[kind] : "?";
+}
+
 int vl_action_phase(const struct vl_action *a)
 {
 	/* A namespace redone after a crash goes before it is made again;
@@ -587,7 +612,7 @@ int vl_plan_make(const struct vl_lab *desired, const struct vl_lab *observed,
 	for (size_t i = 0; r == 0 && i < observed->n_nodes; i++) {
 		struct vl_action *a;
 
-		if (vl_lab_node_index(desired, observed->nodes[i].name) != VL_NONE)
+		if (des_node(desired, observed, i) != VL_NONE)
 			continue;
 		a = push(&p, VL_NETNS_DEL, observed->nodes[i].name);
 		if (!a)

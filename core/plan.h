@@ -61,6 +61,9 @@ void vl_action_str(const struct vl_action *a, const char *lab, char *buf,
 /* The plan as a JSON array of objects. */
 void vl_plan_json(const struct vl_plan *plan, const char *lab, FILE *f);
 
+/* "netns_add", "route_del", ...: KIND as a word, for --timings. */
+const char *vl_act_name(int kind);
+
 /* The phase an action runs in: its kind, but for a namespace recreated
  * after a crash, which is removed before anything is added. */
 int vl_action_phase(const struct vl_action *a);

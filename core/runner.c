@@ -20,8 +20,16 @@
 #include "core/report.h"
 #include "core/runner.h"
 #include "core/spawn.h"
+#include "core/timings.h"
 
 #define EXEC_OUTPUT_MAX (64u * 1024u)
+
+/* A capture kept open from step to step (see vl_capture_restart). */
+struct kept_capture {
+	char *node, *iface;
+	struct vl_capture *c;
+	bool busy;		/* in use by the running step */
+};
 
 struct run {
 	const struct vl_lab *lab;
@@ -29,6 +37,8 @@ struct run {
 	const struct vl_run_opts *o;
 	const struct vl_scenario *sc;
 	size_t step_no;
+	struct kept_capture *kept;
+	size_t n_kept;
 };
 
 static double now(void)
@@ -58,7 +68,7 @@ static int open_nl(const struct run *ru, const char *node, struct vl_nl *nl,
 
 	if (r < 0)
 		return r;
-	r = vl_nl_open(nl, fd, err);
+	r = vl_nl_open(nl, fd, NULL, err);
 	close(fd);
 	return r;
 }
@@ -342,8 +352,85 @@ static void capture_path(const struct run *ru, const struct vl_capture_spec *cs,
 		 ru->step_no, cs->node, cs->iface);
 }
 
-static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_result *res,
-		    struct vl_error *err)
+static struct kept_capture *kept_of(struct run *ru, const struct vl_capture *c)
+{
+	for (size_t i = 0; c && i < ru->n_kept; i++)
+		if (ru->kept[i].c == c)
+			return &ru->kept[i];
+	return NULL;
+}
+
+/* A capture for CS in the namespace NETNS_FD: the one kept from an
+ * earlier step when it still fits, else a new one, kept in turn. */
+static int take_capture(struct run *ru, int netns_fd, const struct vl_capture_spec *cs,
+			const char *path, struct vl_capture **out, struct vl_error *err)
+{
+	struct kept_capture *k = NULL;
+	int r;
+
+	for (size_t i = 0; i < ru->n_kept && !k; i++)
+		if (!ru->kept[i].busy && !strcmp(ru->kept[i].node, cs->node) &&
+		    !strcmp(ru->kept[i].iface, cs->iface))
+			k = &ru->kept[i];
+	if (k && k->c) {
+		r = vl_capture_restart(k->c, netns_fd, path, err);
+		if (r == 0) {
+			k->busy = true;
+			*out = k->c;
+			return 0;
+		}
+		/* made anew, or not as it was: a new socket */
+		vl_capture_close(k->c);
+		k->c = NULL;
+		if (r != -ESTALE)
+			return r;
+	}
+	r = vl_capture_open(netns_fd, cs->iface, path, out, err);
+	if (r < 0)
+		return r;
+	if (!k) {
+		k = vl_array_push(&ru->kept, &ru->n_kept, sizeof(*k));
+		if (k && (!(k->node = strdup(cs->node)) || !(k->iface = strdup(cs->iface)))) {
+			free(k->node);
+			ru->n_kept--;
+			k = NULL;
+		}
+	}
+	if (k) {
+		k->c = *out;
+		k->busy = true;
+	}
+	return 0;
+}
+
+/* After the step: a kept capture waits for the next one, another is
+ * closed. */
+static void give_back(struct run *ru, struct vl_capture *c)
+{
+	struct kept_capture *k = kept_of(ru, c);
+
+	if (k) {
+		vl_capture_end(c);
+		k->busy = false;
+	} else {
+		vl_capture_close(c);
+	}
+}
+
+static void close_kept(struct run *ru)
+{
+	for (size_t i = 0; i < ru->n_kept; i++) {
+		vl_capture_close(ru->kept[i].c);
+		free(ru->kept[i].node);
+		free(ru->kept[i].iface);
+	}
+	free(ru->kept);
+	ru->kept = NULL;
+	ru->n_kept = 0;
+}
+
+static int step(struct run *ru, const struct vl_step *st, struct vl_step_result *res,
+		struct vl_error *err)
 {
 	struct vl_capture **caps = NULL;
 	double t0 = now();
@@ -363,7 +450,7 @@ static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_res
 		if (r < 0)
 			vl_err_sys(err, r, "create %s", dir);
 	}
-	/* the captures are open for exactly this step */
+	/* the captures count exactly this step's packets */
 	for (size_t c = 0; r == 0 && c < st->n_captures; c++) {
 		const struct vl_capture_spec *cs = &st->captures[c];
 		char path[4096];
@@ -373,7 +460,7 @@ static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_res
 			capture_path(ru, cs, path, sizeof(path));
 		r = open_node(ru, cs->node, &fd, err);
 		if (r == 0) {
-			r = vl_capture_open(fd, cs->iface, ru->o->artifacts ? path : NULL, &caps[c], err);
+			r = take_capture(ru, fd, cs, ru->o->artifacts ? path : NULL, &caps[c], err);
 			close(fd);
 		}
 		if (r < 0)
@@ -424,7 +511,7 @@ static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_res
 		}
 	}
 	for (size_t c = 0; c < st->n_captures; c++)
-		vl_capture_close(caps ? caps[c] : NULL);
+		give_back(ru, caps ? caps[c] : NULL);
 	free(caps);
 	res->seconds = now() - t0;
 	if (r < 0) {
@@ -437,12 +524,26 @@ static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_res
 	return r;
 }
 
+/* A step's time, but for the reconciles of set steps, is the "steps"
+ * phase of --timings. */
+static int run_step(struct run *ru, const struct vl_step *st, struct vl_step_result *res,
+		    struct vl_error *err)
+{
+	int r;
+
+	vl_timings_begin(VL_PHASE_STEPS);
+	r = step(ru, st, res, err);
+	vl_timings_end(VL_PHASE_STEPS);
+	return r;
+}
+
 /* Every scenario starts from the file's topology and with no learned
  * neighbours, so that none depends on what ran before it. */
 static int fresh_start(struct run *ru, struct vl_error *err)
 {
 	int r = vl_reconcile(ru->lab, ru->st, NULL, ru->o->interrupted, NULL, err);
 
+	vl_timings_begin(VL_PHASE_STEPS);
 	for (size_t i = 0; r == 0 && i < ru->lab->n_nodes; i++) {
 		struct vl_nl nl;
 
@@ -452,6 +553,7 @@ static int fresh_start(struct run *ru, struct vl_error *err)
 			vl_nl_close(&nl);
 		}
 	}
+	vl_timings_end(VL_PHASE_STEPS);
 	return r;
 }
 
@@ -499,6 +601,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 		const struct vl_scenario *sc = &lab->scenarios[i];
 		struct vl_scenario_result *sr;
 		double s0 = now();
+		int64_t ts0 = vl_timings_now(), w0 = vl_timings_waited();
 
 		if (!selected(o, sc->name))
 			continue;
@@ -507,8 +610,10 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 		sr->description = sc->description ? strdup(sc->description) : NULL;
 		sr->ok = true;
 		sr->steps = calloc(sc->n_steps + 1, sizeof(*sr->steps));
-		if (!sr->name || !sr->steps)
-			return vl_err(err, -ENOMEM, "run");
+		if (!sr->name || !sr->steps) {
+			r = vl_err(err, -ENOMEM, "run");
+			break;
+		}
 		if (o->human)
 			vl_report_scenario_start(o->human, sc->name, sc->description, o->colour);
 		ru.sc = sc;
@@ -548,6 +653,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 			}
 		}
 		sr->seconds = now() - s0;
+		vl_timings_scenario(sc->name, vl_timings_now() - ts0, vl_timings_waited() - w0);
 	}
 	/* an interrupted run lists the scenarios it did not start, failed */
 	for (size_t i = 0; r == -EINTR && i < lab->n_scenarios; i++) {
@@ -568,6 +674,9 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 		not_run(res, sr, sc, 0, "not run: interrupted", o);
 	}
 	res->seconds = now() - t0;
+	/* their sockets close in the background (core/capture.c), while the
+	 * lab is put back */
+	close_kept(&ru);
 	/* the lab as the file declares it, whatever the scenarios did */
 	if (r == 0 || r == -EINTR) {
 		struct vl_error e2 = { 0 };

@@ -29,15 +29,20 @@ int vl_sysctl_path(const char *key, char *buf, size_t len)
 
 int vl_sysctl_read(const char *key, char *buf, size_t len)
 {
-	char path[512], raw[256];
+	char path[512];
+	int r = vl_sysctl_path(key, path, sizeof(path));
+
+	return r < 0 ? r : vl_sysctl_read_at(AT_FDCWD, path, buf, len);
+}
+
+int vl_sysctl_read_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	char raw[256];
 	size_t o = 0;
 	ssize_t n;
 	int fd, r;
 
-	r = vl_sysctl_path(key, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, raw, sizeof(raw) - 1);
@@ -64,14 +69,18 @@ int vl_sysctl_read(const char *key, char *buf, size_t len)
 int vl_sysctl_write(const char *key, const char *value)
 {
 	char path[512];
+	int r = vl_sysctl_path(key, path, sizeof(path));
+
+	return r < 0 ? r : vl_sysctl_write_at(AT_FDCWD, path, value);
+}
+
+int vl_sysctl_write_at(int dirfd, const char *path, const char *value)
+{
 	size_t len = strlen(value);
 	ssize_t n;
 	int fd, r;
 
-	r = vl_sysctl_path(key, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);

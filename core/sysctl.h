@@ -12,5 +12,11 @@ int vl_sysctl_path(const char *key, char *buf, size_t len);
  * parser normalises the file's values. -errno on failure. */
 int vl_sysctl_read(const char *key, char *buf, size_t len);
 int vl_sysctl_write(const char *key, const char *value);
+/* The same for a file PATH relative to DIRFD, a directory under /proc/sys
+ * opened from inside the namespace: opening a key's full path walks past
+ * every namespace's "net/ipv4" in the kernel's dentry cache, so a lab of
+ * many namespaces keeps the directory open instead. */
+int vl_sysctl_read_at(int dirfd, const char *path, char *buf, size_t len);
+int vl_sysctl_write_at(int dirfd, const char *path, const char *value);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/capture.h"
 #include "core/link.h"
 #include "core/scenario.h"
+#include "core/timings.h"
 #include "core/topo.h"
 #include "core/util.h"
 
@@ -961,13 +962,17 @@ int vl_topo_load_text(const char *path, struct vl_lab **out, struct vl_diags *d,
 	int r;
 
 	*out = NULL;
+	vl_timings_begin(VL_PHASE_PARSE);
 	r = vl_read_file(src, VL_MAX_FILE_SIZE, &buf, &len);
-	if (r == -EFBIG)
-		return vl_err(err, r, "%s: larger than the %u-byte limit for a topology",
-			      path, VL_MAX_FILE_SIZE);
-	if (r < 0)
+	if (r < 0) {
+		vl_timings_end(VL_PHASE_PARSE);
+		if (r == -EFBIG)
+			return vl_err(err, r, "%s: larger than the %u-byte limit for a topology",
+				      path, VL_MAX_FILE_SIZE);
 		return vl_err_sys(err, r, "read %s", path);
+	}
 	r = vl_topo_parse(path, buf, len, &lab, d);
+	vl_timings_end(VL_PHASE_PARSE);
 	if (r == 0 && text && !d->n_errors) {
 		*text = buf;
 		*text_len = len;
@@ -978,7 +983,9 @@ int vl_topo_load_text(const char *path, struct vl_lab **out, struct vl_diags *d,
 		return vl_err_sys(err, r, "parse %s", path);
 	if (r < 0)
 		goto invalid;
+	vl_timings_begin(VL_PHASE_VALIDATE);
 	vl_topo_validate(lab, d);
+	vl_timings_end(VL_PHASE_VALIDATE);
 	if (d->n_errors) {
 		vl_lab_free(lab);
 		if (text) {

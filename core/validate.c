@@ -788,21 +788,22 @@ static void check_sysctl(struct checker *c, const struct vl_node *n,
 			break;
 		}
 	}
-	/* the suggestions (edit distances) only for a key that is not allowed:
-	 * a valid key is found by name alone, as it is for every node of a
-	 * large lab */
-	vl_suggest_init(&s, scope == S_GLOBAL ? key : last);
+	/* the suggestions only for a key that is not allowed: edit distances
+	 * to every rule for every key would cost more than all the rest of
+	 * validation of a large lab */
 	for (int pass = 0; pass < 2 && !rule; pass++) {
+		if (pass)
+			vl_suggest_init(&s, scope == S_GLOBAL ? key : last);
 		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 			/* IPv6 neighbour keys are the IPv4 ones */
 			enum scope rs = rules[i].scope;
 
 			if (!(rs == scope || (scope == S_NEIGH6 && rs == S_NEIGH4)))
 				continue;
-			if (pass == 1)
-				vl_suggest_add(&s, rules[i].name);
-			else if (!strcmp(rules[i].name, scope == S_GLOBAL ? key : last))
+			if (!pass && !strcmp(rules[i].name, scope == S_GLOBAL ? key : last))
 				rule = &rules[i];
+			if (pass)
+				vl_suggest_add(&s, rules[i].name);
 		}
 	}
 	if (!rule) {

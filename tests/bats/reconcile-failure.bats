@@ -217,6 +217,40 @@ EOF
 	run -0 "$VETHLAB" plan --exit-code art.yaml
 }
 
+# The requests of one namespace go to the kernel in one batch, and the
+# kernel runs every request of a batch even after one fails: the ones
+# after the failure are done, printed, and rolled back with the rest.
+@test "a failure in the middle of a batch: the requests around it are rolled back, exactly" {
+	article_file "$LAB" >art.yaml
+	article_file "$LAB" | sed \
+		-e 's|^      veth0: {addresses: \[192.168.2.11/24\]}$|      veth0: {addresses: [192.168.2.11/24, 192.168.9.1/24]}|' \
+		-e 's|^      - {to: 198.51.100.0/24, via: 192.168.2.254}$|&\n      - {to: 203.0.113.0/26, via: 192.168.2.254}\n      - {to: 203.0.113.64/26, via: 192.168.2.254}\n      - {to: 203.0.113.128/26, via: 192.168.2.254}|' \
+		>routes.yaml
+	run -0 "$VETHLAB" up art.yaml
+	local ns=$LAB-host
+	wait_dad "$ns"
+	run -0 "$VETHLAB" plan routes.yaml
+	assert_output "$(printf '%s\n' '+ addr 192.168.9.1/24 dev veth0 (host)' \
+		'+ route 203.0.113.0/26 via 192.168.2.254 (host)' \
+		'+ route 203.0.113.64/26 via 192.168.2.254 (host)' \
+		'+ route 203.0.113.128/26 via 192.168.2.254 (host)')"
+	# the second route's destination taken by a route that is not vethlab's
+	ip -n "$ns" route add 203.0.113.64/26 via 192.168.2.254
+	local before
+	before=$(ns_snapshot "$ns")
+
+	run -1 --separate-stderr "$VETHLAB" up routes.yaml
+	# done, in the plan's order: all but the one that failed
+	assert_output "$(printf '%s\n' '+ addr 192.168.9.1/24 dev veth0 (host)' \
+		'+ route 203.0.113.0/26 via 192.168.2.254 (host)' \
+		'+ route 203.0.113.128/26 via 192.168.2.254 (host)')"
+	use_stderr
+	assert_output "vethlab up: up $LAB: add route 203.0.113.64/26 in host: File exists; rolled back 3 changes"
+	# the kernel as it was: the hand-made route kept, nothing of ours added
+	assert_equal "$(ns_snapshot "$ns")" "$before"
+	run -0 "$VETHLAB" plan --exit-code art.yaml
+}
+
 @test "kill -9 at any step of up, then down: nothing is left" {
 	article_file "$LAB" >art.yaml
 	run -0 "$VETHLAB" plan art.yaml

@@ -309,6 +309,44 @@ EOF
 	assert_lab_gone "$LAB"
 }
 
+# A capture is kept open from one step to the next on the same interface
+# (opening one costs a ring of megabytes, closing one a grace period):
+# it must still count only its own step's packets, and not outlive the
+# interface it was opened on.
+@test "captures count only their own step, kept from step to step or not" {
+	article_head "$LAB" >kept.yaml
+	cat >>kept.yaml <<'EOF'
+  kept:
+    steps:
+      - set: {nodes: {host: {interfaces: {veth1: {addresses: [192.168.2.1/24]}}}}}
+      - ping: {from: host, dev: veth0, to: 192.168.2.1, count: 2, interval: 10ms, expect: ok}
+        capture:
+          host:veth1:
+            - {match: icmp-echo-request, count: 2}
+          host:lo:
+            - {match: icmp-echo-reply, count: 2}
+      # between two steps: seen by no capture
+      - ping: {from: host, dev: veth0, to: 192.168.2.1, count: 3, interval: 10ms, expect: ok}
+      - ping: {from: host, dev: veth0, to: 192.168.2.1, count: 1, expect: ok}
+        capture:
+          host:veth1:
+            - {match: icmp-echo-request, count: 1}
+          host:lo:
+            - {match: icmp-echo-reply, count: 1}
+      # another MTU: not the interface the kept capture was opened on
+      - set: {nodes: {host: {interfaces: {veth1: {mtu: 1400, addresses: [192.168.2.1/24]}}}}}
+      - ping: {from: host, dev: veth0, to: 192.168.2.1, count: 1, expect: ok}
+        capture:
+          host:veth1:
+            - {match: icmp-echo-request, count: 1}
+EOF
+	run -0 "$VETHLAB" validate kept.yaml
+	run -0 --separate-stderr "$VETHLAB" test kept.yaml
+	refute_line --partial 'FAIL'
+	assert_line --regexp '^1 scenario, 6 steps: 6 passed, 0 failed '
+	assert_lab_gone "$LAB"
+}
+
 @test "the host's network namespace is untouched and no lab of this file is left" {
 	host_snapshot >host.after
 	run diff -u "$BATS_FILE_TMPDIR/host.before" host.after

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,11 +25,24 @@
 
 #define EXEC_OUTPUT_MAX (64u * 1024u)
 
-/* A capture kept open from step to step (see vl_capture_restart). */
+/* Captures kept open from step to step (see vl_capture_restart), for
+ * the first few interfaces the run captures on: each opened ahead, by a
+ * thread of its own, while the run goes on (opening one allocates and
+ * maps a ring of megabytes), and closed after its last step (closing one
+ * waits for a grace period in the kernel, see core/capture.c). */
+#define MAX_KEPT 4
+
 struct kept_capture {
 	char *node, *iface;
-	struct vl_capture *c;
+	struct vl_capture *c;	/* NULL: none (yet, or opening it failed) */
 	bool busy;		/* in use by the running step */
+	bool tried;		/* opened ahead, or tried to */
+	bool opening;		/* THREAD is opening it */
+	pthread_t thread;
+	int netns_fd;		/* THREAD's, which closes it */
+	/* THREAD's; unused: a step opens it anew and says what is wrong */
+	struct vl_error err;
+	size_t last_sc, last_step;	/* its last use in the run */
 };
 
 struct run {
@@ -36,8 +50,8 @@ struct run {
 	struct vl_state *st;
 	const struct vl_run_opts *o;
 	const struct vl_scenario *sc;
-	size_t step_no;
-	struct kept_capture *kept;
+	size_t sc_no, step_no;
+	struct kept_capture *kept[MAX_KEPT];
 	size_t n_kept;
 };
 
@@ -355,77 +369,169 @@ static void capture_path(const struct run *ru, const struct vl_capture_spec *cs,
 static struct kept_capture *kept_of(struct run *ru, const struct vl_capture *c)
 {
 	for (size_t i = 0; c && i < ru->n_kept; i++)
-		if (ru->kept[i].c == c)
-			return &ru->kept[i];
+		if (ru->kept[i]->c == c)
+			return ru->kept[i];
 	return NULL;
 }
 
+static struct kept_capture *kept_for(struct run *ru, const char *node, const char *iface)
+{
+	for (size_t i = 0; i < ru->n_kept; i++)
+		if (!strcmp(ru->kept[i]->node, node) && !strcmp(ru->kept[i]->iface, iface))
+			return ru->kept[i];
+	return NULL;
+}
+
+static void *open_ahead(void *data)
+{
+	struct kept_capture *k = data;
+
+	vl_capture_open(k->netns_fd, k->iface, NULL, &k->c, &k->err);
+	close(k->netns_fd);
+	return NULL;
+}
+
+static bool selected(const struct vl_run_opts *o, const char *name);
+
+/* Open K's capture in a thread of its own. Best effort: what fails here
+ * is opened by its step, which says why. */
+static void open_ahead_start(struct run *ru, struct kept_capture *k)
+{
+	struct vl_error ignored = { 0 };
+	sigset_t all, old;
+
+	if (k->tried || k->c)
+		return;
+	k->tried = true;
+	if (open_node(ru, k->node, &k->netns_fd, &ignored) < 0)
+		return;
+	/* signals are for the main thread, which turns them into a flag */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	k->opening = pthread_create(&k->thread, NULL, open_ahead, k) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!k->opening)
+		close(k->netns_fd);
+}
+
+/* At a step's start, with ONLY_STEP its captures' (opened in parallel,
+ * the step waits for them), else the ones later steps need (opened
+ * while the step runs). */
+static void open_ahead_all(struct run *ru, const struct vl_step *st, bool only_step)
+{
+	for (size_t i = 0; i < ru->n_kept; i++) {
+		bool in_step = false;
+
+		for (size_t c = 0; c < st->n_captures && !in_step; c++)
+			in_step = !strcmp(st->captures[c].node, ru->kept[i]->node) &&
+				  !strcmp(st->captures[c].iface, ru->kept[i]->iface);
+		if (in_step == only_step)
+			open_ahead_start(ru, ru->kept[i]);
+	}
+}
+
+/* The interfaces the run captures on (the first MAX_KEPT), with their
+ * last steps. */
+static void plan_captures(struct run *ru)
+{
+	for (size_t i = 0; i < ru->lab->n_scenarios; i++) {
+		const struct vl_scenario *sc = &ru->lab->scenarios[i];
+
+		if (!selected(ru->o, sc->name))
+			continue;
+		for (size_t j = 0; j < sc->n_steps; j++) {
+			for (size_t c = 0; c < sc->steps[j].n_captures; c++) {
+				const struct vl_capture_spec *cs = &sc->steps[j].captures[c];
+				struct kept_capture *k = kept_for(ru, cs->node, cs->iface);
+
+				if (!k && ru->n_kept < MAX_KEPT && (k = calloc(1, sizeof(*k)))) {
+					k->node = strdup(cs->node);
+					k->iface = strdup(cs->iface);
+					if (!k->node || !k->iface) {
+						free(k->node);
+						free(k->iface);
+						free(k);
+						continue;
+					}
+					ru->kept[ru->n_kept++] = k;
+				}
+				if (k) {
+					k->last_sc = i;
+					k->last_step = j;
+				}
+			}
+		}
+	}
+}
+
+static void opened(struct kept_capture *k)
+{
+	if (k->opening)
+		pthread_join(k->thread, NULL);
+	k->opening = false;
+}
+
 /* A capture for CS in the namespace NETNS_FD: the one kept from an
- * earlier step when it still fits, else a new one, kept in turn. */
+ * earlier step (or opened ahead) when it still fits, else a new one. */
 static int take_capture(struct run *ru, int netns_fd, const struct vl_capture_spec *cs,
 			const char *path, struct vl_capture **out, struct vl_error *err)
 {
-	struct kept_capture *k = NULL;
+	struct kept_capture *k = kept_for(ru, cs->node, cs->iface);
 	int r;
 
-	for (size_t i = 0; i < ru->n_kept && !k; i++)
-		if (!ru->kept[i].busy && !strcmp(ru->kept[i].node, cs->node) &&
-		    !strcmp(ru->kept[i].iface, cs->iface))
-			k = &ru->kept[i];
-	if (k && k->c) {
-		r = vl_capture_restart(k->c, netns_fd, path, err);
-		if (r == 0) {
-			k->busy = true;
-			*out = k->c;
-			return 0;
+	if (k && k->busy)
+		k = NULL;	/* named twice in one step: a second one */
+	if (k) {
+		opened(k);
+		if (k->c) {
+			r = vl_capture_restart(k->c, netns_fd, path, err);
+			if (r == 0) {
+				k->busy = true;
+				*out = k->c;
+				return 0;
+			}
+			/* made anew, or not as it was: a new socket */
+			vl_capture_close(k->c);
+			k->c = NULL;
+			if (r != -ESTALE)
+				return r;
 		}
-		/* made anew, or not as it was: a new socket */
-		vl_capture_close(k->c);
-		k->c = NULL;
-		if (r != -ESTALE)
-			return r;
 	}
 	r = vl_capture_open(netns_fd, cs->iface, path, out, err);
-	if (r < 0)
-		return r;
-	if (!k) {
-		k = vl_array_push(&ru->kept, &ru->n_kept, sizeof(*k));
-		if (k && (!(k->node = strdup(cs->node)) || !(k->iface = strdup(cs->iface)))) {
-			free(k->node);
-			ru->n_kept--;
-			k = NULL;
-		}
-	}
-	if (k) {
+	if (r == 0 && k) {
 		k->c = *out;
 		k->busy = true;
 	}
-	return 0;
+	return r;
 }
 
-/* After the step: a kept capture waits for the next one, another is
- * closed. */
+/* After the step: a kept capture waits for its next step, or is closed
+ * after its last; another is closed. */
 static void give_back(struct run *ru, struct vl_capture *c)
 {
 	struct kept_capture *k = kept_of(ru, c);
 
-	if (k) {
-		vl_capture_end(c);
-		k->busy = false;
-	} else {
+	if (!k) {
 		vl_capture_close(c);
+		return;
+	}
+	vl_capture_end(c);
+	k->busy = false;
+	if (k->last_sc == ru->sc_no && k->last_step + 1 == ru->step_no) {
+		vl_capture_close(c);
+		k->c = NULL;
 	}
 }
 
 static void close_kept(struct run *ru)
 {
 	for (size_t i = 0; i < ru->n_kept; i++) {
-		vl_capture_close(ru->kept[i].c);
-		free(ru->kept[i].node);
-		free(ru->kept[i].iface);
+		opened(ru->kept[i]);
+		vl_capture_close(ru->kept[i]->c);
+		free(ru->kept[i]->node);
+		free(ru->kept[i]->iface);
+		free(ru->kept[i]);
 	}
-	free(ru->kept);
-	ru->kept = NULL;
 	ru->n_kept = 0;
 }
 
@@ -451,6 +557,8 @@ static int step(struct run *ru, const struct vl_step *st, struct vl_step_result 
 			vl_err_sys(err, r, "create %s", dir);
 	}
 	/* the captures count exactly this step's packets */
+	if (st->n_captures)
+		open_ahead_all(ru, st, true);
 	for (size_t c = 0; r == 0 && c < st->n_captures; c++) {
 		const struct vl_capture_spec *cs = &st->captures[c];
 		char path[4096];
@@ -468,6 +576,9 @@ static int step(struct run *ru, const struct vl_step *st, struct vl_step_result 
 		else if (ru->o->artifacts)
 			vl_step_artifact(res, path);
 	}
+	/* the later steps' captures, opened while this one runs */
+	if (st->n_captures)
+		open_ahead_all(ru, st, false);
 	if (r == 0) {
 		switch (st->kind) {
 		case VL_STEP_PING:
@@ -597,6 +708,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 	res->scenarios = calloc(lab->n_scenarios + 1, sizeof(*res->scenarios));
 	if (!res->lab || !res->scenarios)
 		return vl_err(err, -ENOMEM, "run");
+	plan_captures(&ru);
 	for (size_t i = 0; r == 0 && i < lab->n_scenarios; i++) {
 		const struct vl_scenario *sc = &lab->scenarios[i];
 		struct vl_scenario_result *sr;
@@ -617,6 +729,7 @@ int vl_run_scenarios(const struct vl_lab *lab, struct vl_state *st,
 		if (o->human)
 			vl_report_scenario_start(o->human, sc->name, sc->description, o->colour);
 		ru.sc = sc;
+		ru.sc_no = i;
 		r = fresh_start(&ru, err);
 		if (r < 0) {
 			vl_err_wrap(err, "scenario %s: back to the file's topology", sc->name);

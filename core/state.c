@@ -158,37 +158,165 @@ static int push_str(char ***v, size_t *n, const char *s)
 	return 0;
 }
 
+/* --- the index: (kind, name[, name]) -> position in the kind's array,
+ * open addressing with tombstones, rebuilt from the arrays as it fills --- */
+
+enum { IX_NETNS = 1, IX_IF, IX_SYSCTL };
+
+struct ix_slot {
+	unsigned char kind;	/* 0: empty */
+	bool dead;
+	size_t pos;
+};
+
+struct vl_state_index {
+	struct ix_slot *v;
+	size_t cap, used;	/* used counts the dead too */
+};
+
+static size_t ix_hash(int kind, const char *a, const char *b)
+{
+	size_t h = 2166136261u ^ (size_t)kind;
+
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (; b && *b; b++)
+		h = (h ^ (unsigned char)*b) * 16777619u;
+	return h;
+}
+
+static void ix_names(const struct vl_state *st, int kind, size_t pos, const char **a,
+		     const char **b)
+{
+	*b = NULL;
+	if (kind == IX_NETNS) {
+		*a = st->netns[pos];
+	} else if (kind == IX_IF) {
+		*a = st->ifs[pos].node;
+		*b = st->ifs[pos].iface;
+	} else {
+		*a = st->sysctls[pos].node;
+		*b = st->sysctls[pos].key;
+	}
+}
+
+/* The slot of (KIND, A, B), or NULL. */
+static struct ix_slot *ix_find(const struct vl_state *st, int kind, const char *a,
+			       const char *b)
+{
+	const struct vl_state_index *ix = st->index;
+
+	if (!ix || !ix->cap)
+		return NULL;
+	for (size_t i = ix_hash(kind, a, b) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+		struct ix_slot *sl = &ix->v[i];
+		const char *x, *y;
+
+		if (!sl->kind)
+			return NULL;
+		if (sl->dead || sl->kind != kind)
+			continue;
+		ix_names(st, kind, sl->pos, &x, &y);
+		if (!strcmp(x, a) && (!b || !strcmp(y, b)))
+			return sl;
+	}
+}
+
+static void ix_put(struct vl_state_index *ix, const struct vl_state *st, int kind, size_t pos)
+{
+	const char *a, *b;
+	size_t i;
+
+	ix_names(st, kind, pos, &a, &b);
+	for (i = ix_hash(kind, a, b) & (ix->cap - 1); ix->v[i].kind; i = (i + 1) & (ix->cap - 1))
+		;
+	ix->v[i] = (struct ix_slot){ .kind = (unsigned char)kind, .pos = pos };
+	ix->used++;
+}
+
+/* Room for one more: at most half full, the dead included. */
+static int ix_room(struct vl_state *st)
+{
+	struct vl_state_index *ix = st->index;
+	size_t live = st->n_netns + st->n_ifs + st->n_sysctls + 1, cap = 64;
+	struct ix_slot *v;
+
+	if (!ix && !(ix = st->index = calloc(1, sizeof(*ix))))
+		return -ENOMEM;
+	if ((ix->used + 1) * 2 <= ix->cap)
+		return 0;
+	while (cap < live * 4)
+		cap *= 2;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	free(ix->v);
+	ix->v = v;
+	ix->cap = cap;
+	ix->used = 0;
+	for (size_t i = 0; i < st->n_netns; i++)
+		ix_put(ix, st, IX_NETNS, i);
+	for (size_t i = 0; i < st->n_ifs; i++)
+		ix_put(ix, st, IX_IF, i);
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		ix_put(ix, st, IX_SYSCTL, i);
+	return 0;
+}
+
+/* The record at POS of KIND goes: the last one moves into its place. */
+static void ix_drop(struct vl_state *st, int kind, struct ix_slot *sl, size_t last)
+{
+	size_t pos = sl->pos;
+	const char *a, *b;
+
+	sl->dead = true;
+	if (pos == last)
+		return;
+	ix_names(st, kind, last, &a, &b);
+	ix_find(st, kind, a, b)->pos = pos;
+}
+
 static void drop_netns(struct vl_state *st, const char *name)
 {
-	for (size_t i = 0; i < st->n_netns; i++)
-		if (!strcmp(st->netns[i], name)) {
-			free(st->netns[i]);
-			st->netns[i] = st->netns[--st->n_netns];
-			return;
-		}
+	struct ix_slot *sl = ix_find(st, IX_NETNS, name, NULL);
+	size_t i;
+
+	if (!sl)
+		return;
+	i = sl->pos;
+	ix_drop(st, IX_NETNS, sl, st->n_netns - 1);
+	free(st->netns[i]);
+	st->netns[i] = st->netns[--st->n_netns];
 }
 
 static void drop_if(struct vl_state *st, const char *node, const char *iface)
 {
-	for (size_t i = 0; i < st->n_ifs; i++)
-		if (!strcmp(st->ifs[i].node, node) && !strcmp(st->ifs[i].iface, iface)) {
-			free(st->ifs[i].node);
-			free(st->ifs[i].iface);
-			st->ifs[i] = st->ifs[--st->n_ifs];
-			return;
-		}
+	struct ix_slot *sl = ix_find(st, IX_IF, node, iface);
+	size_t i;
+
+	if (!sl)
+		return;
+	i = sl->pos;
+	ix_drop(st, IX_IF, sl, st->n_ifs - 1);
+	free(st->ifs[i].node);
+	free(st->ifs[i].iface);
+	st->ifs[i] = st->ifs[--st->n_ifs];
 }
 
 static void drop_sysctl(struct vl_state *st, const char *node, const char *key)
 {
-	for (size_t i = 0; i < st->n_sysctls; i++)
-		if (!strcmp(st->sysctls[i].node, node) && !strcmp(st->sysctls[i].key, key)) {
-			free(st->sysctls[i].node);
-			free(st->sysctls[i].key);
-			free(st->sysctls[i].orig);
-			st->sysctls[i] = st->sysctls[--st->n_sysctls];
-			return;
-		}
+	struct ix_slot *sl = ix_find(st, IX_SYSCTL, node, key);
+	size_t i;
+
+	if (!sl)
+		return;
+	i = sl->pos;
+	ix_drop(st, IX_SYSCTL, sl, st->n_sysctls - 1);
+	free(st->sysctls[i].node);
+	free(st->sysctls[i].key);
+	free(st->sysctls[i].orig);
+	st->sysctls[i] = st->sysctls[--st->n_sysctls];
 }
 
 static int remember_sysctl(struct vl_state *st, char op, const char *node,
@@ -202,13 +330,23 @@ static int remember_sysctl(struct vl_state *st, char op, const char *node,
 	}
 	if (vl_state_sysctl_orig(st, node, key))
 		return 0;	/* the first value seen is the one to restore */
+	if (ix_room(st) < 0)
+		return -ENOMEM;
 	o = vl_array_push(&st->sysctls, &st->n_sysctls, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
 	o->node = strdup(node);
 	o->key = strdup(key);
 	o->orig = strdup(orig);
-	return o->node && o->key && o->orig ? 0 : -ENOMEM;
+	if (!o->node || !o->key || !o->orig) {
+		free(o->node);
+		free(o->key);
+		free(o->orig);
+		st->n_sysctls--;
+		return -ENOMEM;
+	}
+	ix_put(st->index, st, IX_SYSCTL, st->n_sysctls - 1);
+	return 0;
 }
 
 static int remember(struct vl_state *st, char op, const char *what,
@@ -219,7 +357,12 @@ static int remember(struct vl_state *st, char op, const char *what,
 			drop_netns(st, a);
 			return 0;
 		}
-		return vl_state_owns_netns(st, a) ? 0 : push_str(&st->netns, &st->n_netns, a);
+		if (vl_state_owns_netns(st, a))
+			return 0;
+		if (ix_room(st) < 0 || push_str(&st->netns, &st->n_netns, a) < 0)
+			return -ENOMEM;
+		ix_put(st->index, st, IX_NETNS, st->n_netns - 1);
+		return 0;
 	}
 	if (!strcmp(what, "if") && b) {
 		struct vl_owned_if *o;
@@ -230,12 +373,21 @@ static int remember(struct vl_state *st, char op, const char *what,
 		}
 		if (vl_state_owns_if(st, a, b))
 			return 0;
+		if (ix_room(st) < 0)
+			return -ENOMEM;
 		o = vl_array_push(&st->ifs, &st->n_ifs, sizeof(*o));
 		if (!o)
 			return -ENOMEM;
 		o->node = strdup(a);
 		o->iface = strdup(b);
-		return o->node && o->iface ? 0 : -ENOMEM;
+		if (!o->node || !o->iface) {
+			free(o->node);
+			free(o->iface);
+			st->n_ifs--;
+			return -ENOMEM;
+		}
+		ix_put(st->index, st, IX_IF, st->n_ifs - 1);
+		return 0;
 	}
 	return 0;	/* unknown records come from a newer vethlab: skip */
 }
@@ -307,6 +459,10 @@ static void clear_lists(struct vl_state *st)
 	free(st->sysctls);
 	st->sysctls = NULL;
 	st->n_sysctls = 0;
+	if (st->index)
+		free(st->index->v);
+	free(st->index);
+	st->index = NULL;
 }
 
 static int remove_files(struct vl_state *st, struct vl_error *err);
@@ -495,26 +651,19 @@ int vl_state_del_sysctl(struct vl_state *st, const char *node, const char *key,
 const char *vl_state_sysctl_orig(const struct vl_state *st, const char *node,
 				 const char *key)
 {
-	for (size_t i = 0; i < st->n_sysctls; i++)
-		if (!strcmp(st->sysctls[i].node, node) && !strcmp(st->sysctls[i].key, key))
-			return st->sysctls[i].orig;
-	return NULL;
+	const struct ix_slot *sl = ix_find(st, IX_SYSCTL, node, key);
+
+	return sl ? st->sysctls[sl->pos].orig : NULL;
 }
 
 bool vl_state_owns_netns(const struct vl_state *st, const char *name)
 {
-	for (size_t i = 0; i < st->n_netns; i++)
-		if (!strcmp(st->netns[i], name))
-			return true;
-	return false;
+	return ix_find(st, IX_NETNS, name, NULL) != NULL;
 }
 
 bool vl_state_owns_if(const struct vl_state *st, const char *node, const char *iface)
 {
-	for (size_t i = 0; i < st->n_ifs; i++)
-		if (!strcmp(st->ifs[i].node, node) && !strcmp(st->ifs[i].iface, iface))
-			return true;
-	return false;
+	return ix_find(st, IX_IF, node, iface) != NULL;
 }
 
 int vl_state_compact(struct vl_state *st, struct vl_error *err)

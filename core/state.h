@@ -32,6 +32,9 @@ struct vl_state {
 	size_t n_ifs;
 	struct vl_owned_sysctl *sysctls;
 	size_t n_sysctls;
+	/* the records by name (core/state.c), so that reading or writing a
+	 * journal of N records costs O(N), not O(N^2) */
+	struct vl_state_index *index;
 };
 
 /* Lock lab LAB (waiting for another vethlab that holds it) and read its

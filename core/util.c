@@ -88,8 +88,9 @@ static size_t utf8_len(const unsigned char *s, size_t len)
 
 const char *vl_qn(const char *s, size_t len)
 {
-	static char bufs[4][64 * 4 + 8];
-	static unsigned next;
+	/* per thread: a capture may be opened in a thread of its own */
+	static __thread char bufs[4][64 * 4 + 8];
+	static __thread unsigned next;
 	const unsigned char *u = (const unsigned char *)s;
 	char *b = bufs[next++ % 4], *o = b;
 	size_t shown = 0;

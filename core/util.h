@@ -19,8 +19,8 @@ const char *vl_suggest_get(const struct vl_suggest *s);
 
 /* A user-supplied string made safe to print inside double quotes in a
  * diagnostic: escapes, control bytes as \xNN, cut at 64 characters.
- * Returns one of a few rotating static buffers: only for building a
- * message, and not from more than one thread. */
+ * Returns one of a few rotating buffers of the calling thread: only for
+ * building a message. */
 const char *vl_q(const char *s);
 const char *vl_qn(const char *s, size_t len);
 

@@ -36,7 +36,7 @@ int cmd_exec(int argc, char *argv[])
 	struct vl_state st;
 	const char *node;
 	int c, r, fd, status, wst;
-	bool owned;
+	bool owned = false;
 	pid_t pid;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -62,11 +62,12 @@ int cmd_exec(int argc, char *argv[])
 	snprintf(ns, sizeof(ns), "%s-%s", lab->name, node);
 	/* look, don't hold: a long command must not keep the lab locked */
 	r = vl_state_open(&st, lab->name, &err);
-	owned = r == 0 && vl_state_owns_netns(&st, ns);
-	if (r == 0 && !owned && !vl_state_exists(&st))
-		r = vl_rootless_foreign(lab->name, &err);
-	if (st.lock_fd >= 0)
+	if (r == 0) {
+		owned = vl_state_owns_netns(&st, ns);
+		if (!owned && !vl_state_exists(&st))
+			r = vl_rootless_foreign(lab->name, &err);
 		vl_state_close(&st);
+	}
 	vl_lab_free(lab);
 	if (r < 0)
 		return vl_cmd_fail("exec", &err);

@@ -1018,10 +1018,10 @@ static int record(struct applier *ap, const struct vl_action *v, size_t n,
 	return r;
 }
 
-int vl_apply_in(struct vl_nsset *set, const struct vl_lab *desired,
-		const struct vl_lab *observed, const struct vl_plan *plan,
-		struct vl_state *st, const struct vl_apply_opts *opts,
-		struct vl_error *err)
+int vl_apply(struct vl_nsset *set, const struct vl_lab *desired,
+	     const struct vl_lab *observed, const struct vl_plan *plan,
+	     struct vl_state *st, const struct vl_apply_opts *opts,
+	     struct vl_error *err)
 {
 	struct applier ap = { .d = desired, .o = observed, .st = st, .set = set,
 			      .lab = desired->name };
@@ -1087,19 +1087,6 @@ int vl_apply_in(struct vl_nsset *set, const struct vl_lab *desired,
 				 "; rolled back %zu change%s", n, n == 1 ? "" : "s");
 	}
 	cleanup(&ap);
-	return r;
-}
-
-int vl_apply(const struct vl_lab *desired, const struct vl_lab *observed,
-	     const struct vl_plan *plan, struct vl_state *st,
-	     const struct vl_apply_opts *opts, struct vl_error *err)
-{
-	struct vl_nsset set;
-	int r = vl_nsset_init(&set, desired, st, err);
-
-	if (r == 0)
-		r = vl_apply_in(&set, desired, observed, plan, st, opts, err);
-	vl_nsset_fini(&set);
 	return r;
 }
 

@@ -145,11 +145,6 @@ unsigned vl_nl_batch_start(struct vl_nl *nl)
 	return nl->seq + 1;
 }
 
-size_t vl_nl_batch_size(const struct vl_nl *nl)
-{
-	return nl->batch_n;
-}
-
 void vl_nl_batch_cancel(struct vl_nl *nl)
 {
 	nl->batching = false;

@@ -61,7 +61,6 @@ struct nlmsghdr *vl_nl_req(struct vl_nl *nl, uint16_t type, uint16_t flags,
  * < 0 when the batch could not be sent or its answers read: ERR says
  * why, and ERRORS[i] is 1 for the requests without an answer. */
 unsigned vl_nl_batch_start(struct vl_nl *nl);
-size_t vl_nl_batch_size(const struct vl_nl *nl);
 /* Drop the batch being built, sending nothing. */
 void vl_nl_batch_cancel(struct vl_nl *nl);
 #define VL_NL_MSGLEN 256

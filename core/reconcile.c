@@ -95,7 +95,7 @@ int vl_reconcile(const struct vl_lab *lab, struct vl_state *st, FILE *out,
 		*changes = r == 0 ? plan.n : 0;
 	if (r == 0 && plan.n) {
 		vl_timings_begin(VL_PHASE_APPLY);
-		r = vl_apply_in(&set, lab, obs, &plan, st, &o, err);
+		r = vl_apply(&set, lab, obs, &plan, st, &o, err);
 		if (r < 0)
 			vl_err_wrap(err, "up %s", lab->name);
 		else

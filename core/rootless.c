@@ -21,6 +21,9 @@
 
 #define KEEPER_COMM "vethlab-keeper"
 #define CAPS_MAX 64
+#define ROOT_STATE "/run/vethlab"
+/* a path under the runtime directory: it, a lab name and a suffix */
+#define PATH_LEN (4096 + 256)
 
 static struct {
 	bool on;
@@ -36,7 +39,7 @@ static struct {
 
 const char *vl_state_root(void)
 {
-	return rl.on ? rl.dir : "/run/vethlab";
+	return rl.on ? rl.dir : ROOT_STATE;
 }
 
 const char *vl_netns_dir(void)
@@ -69,6 +72,14 @@ static int own_dir(const char *path, bool private)
 	return 0;
 }
 
+/* The refusal of a runtime directory that own_dir(..., true) said R of. */
+static int not_private(int r, struct vl_error *err)
+{
+	return vl_err(err, -EPERM,
+		      "%s is not a private directory of this user's (%s): remove it, or set XDG_RUNTIME_DIR to a directory of yours",
+		      rl.dir, r == -EPERM ? "owner or mode" : strerror(-r));
+}
+
 static int pick_dir(struct vl_error *err)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR"), *tmp = getenv("TMPDIR");
@@ -90,11 +101,7 @@ static int pick_dir(struct vl_error *err)
 	snprintf(rl.netns, sizeof(rl.netns), "%s/.netns", rl.dir);
 	/* a directory someone else made at our name (in /tmp) is refused */
 	r = own_dir(rl.dir, true);
-	if (r < 0 && r != -ENOENT)
-		return vl_err(err, -EPERM,
-			      "%s is not a private directory of this user's (%s): remove it, or set XDG_RUNTIME_DIR to a directory of yours",
-			      rl.dir, r == -EPERM ? "owner or mode" : strerror(-r));
-	return 0;
+	return r < 0 && r != -ENOENT ? not_private(r, err) : 0;
 }
 
 int vl_rootless_init(const int *caps, size_t n, enum vl_keeper_use use,
@@ -134,8 +141,7 @@ int vl_rootless_hold(struct vl_error *err)
 		if (r == -ENOENT)
 			continue;
 		if (r < 0)
-			return vl_err(err, -EPERM, "%s is not a private directory of this user's",
-				      rl.dir);
+			return not_private(r, err);
 		fd = open(rl.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT)
 			continue;
@@ -206,7 +212,7 @@ static char *keeper_path(const char *lab, char *buf, size_t len)
  * keeper died (the record names a process that is gone). */
 static int keeper_find(const char *lab, pid_t *pid)
 {
-	char path[4200], buf[64], comm[32];
+	char path[PATH_LEN], buf[64], comm[32];
 	unsigned long long start = 0, seen;
 	int fd, p = 0;
 	ssize_t n;
@@ -335,7 +341,7 @@ static int keeper_start(pid_t *pid, struct vl_error *err)
 
 static int keeper_record(const char *lab, pid_t pid, struct vl_error *err)
 {
-	char path[4200], tmp[4300], buf[64], comm[32];
+	char path[PATH_LEN], tmp[PATH_LEN + 8], buf[64], comm[32];
 	unsigned long long start;
 	int fd, len, r = 0;
 
@@ -427,7 +433,7 @@ static int join(pid_t pid, struct vl_error *err)
 
 int vl_rootless_attach(const char *lab, struct vl_error *err)
 {
-	char path[4200];
+	char path[PATH_LEN];
 	pid_t pid = 0;
 	int r;
 
@@ -458,7 +464,7 @@ int vl_rootless_attach(const char *lab, struct vl_error *err)
 
 void vl_rootless_detach(const char *lab)
 {
-	char path[4200];
+	char path[PATH_LEN];
 	pid_t pid;
 
 	if (!rl.on)
@@ -475,21 +481,14 @@ void vl_rootless_detach(const char *lab)
 	}
 }
 
-bool vl_rootless_alive(const char *lab)
-{
-	pid_t pid;
-
-	return rl.on && keeper_find(lab, &pid) == 1;
-}
-
 int vl_rootless_foreign(const char *lab, struct vl_error *err)
 {
-	char path[4200];
+	char path[PATH_LEN];
 	struct stat sb;
 
 	if (!rl.on)
 		return 0;
-	snprintf(path, sizeof(path), "/run/vethlab/%s", lab);
+	snprintf(path, sizeof(path), ROOT_STATE "/%s", lab);
 	if (stat(path, &sb) == 0)
 		return vl_err(err, -EPERM,
 			      "you have no rootless lab %s; %s is a lab of root's, which rootless vethlab cannot touch (run vethlab as root for it)",

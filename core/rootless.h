@@ -58,7 +58,5 @@ void vl_rootless_detach(const char *lab);
 /* For a command on LAB, which this user does not have: -EPERM and a
  * message when LAB is a lab of root's (it is out of reach); else 0. */
 int vl_rootless_foreign(const char *lab, struct vl_error *err);
-/* Whether LAB has a running keeper (for ls). */
-bool vl_rootless_alive(const char *lab);
 
 #endif

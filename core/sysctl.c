@@ -27,14 +27,6 @@ int vl_sysctl_path(const char *key, char *buf, size_t len)
 	return 0;
 }
 
-int vl_sysctl_read(const char *key, char *buf, size_t len)
-{
-	char path[512];
-	int r = vl_sysctl_path(key, path, sizeof(path));
-
-	return r < 0 ? r : vl_sysctl_read_at(AT_FDCWD, path, buf, len);
-}
-
 int vl_sysctl_read_at(int dirfd, const char *path, char *buf, size_t len)
 {
 	char raw[256];
@@ -64,14 +56,6 @@ int vl_sysctl_read_at(int dirfd, const char *path, char *buf, size_t len)
 		o--;
 	buf[o] = '\0';
 	return 0;
-}
-
-int vl_sysctl_write(const char *key, const char *value)
-{
-	char path[512];
-	int r = vl_sysctl_path(key, path, sizeof(path));
-
-	return r < 0 ? r : vl_sysctl_write_at(AT_FDCWD, path, value);
 }
 
 int vl_sysctl_write_at(int dirfd, const char *path, const char *value)

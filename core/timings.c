@@ -74,11 +74,6 @@ void vl_timings_enable(const char *command, enum vl_timings_format fmt)
 	T.command = command;
 }
 
-bool vl_timings_on(void)
-{
-	return T.fmt != VL_TIMINGS_OFF;
-}
-
 int64_t vl_timings_now(void)
 {
 	return T.fmt ? clock_ns() : 0;

@@ -33,7 +33,6 @@ int vl_timings_parse(const char *arg, enum vl_timings_format *fmt);
 /* Start collecting for COMMAND ("up"); the total counts from the start
  * of the process. */
 void vl_timings_enable(const char *command, enum vl_timings_format fmt);
-bool vl_timings_on(void);
 /* Monotonic nanoseconds; 0 when timings are off, so that callers may
  * stamp unconditionally. */
 int64_t vl_timings_now(void);

@@ -395,14 +395,15 @@ static int learn_indexes(struct vl_ns *ns, struct vl_nl *nl, const struct vl_act
 		/* the first action that needed it fails with the reason */
 		for (size_t i = 0; i < n; i++) {
 			const char *name = needs_index(&v[idx[i]]);
+			char action[512];
 
 			if (!name || strcmp(name, names[j]) || res[idx[i]].r <= 0)
 				continue;
 			snprintf(what, sizeof(what), "look up interface %s", name);
-			res[idx[i]].r = vl_nl_error(err, errors[j] < 0 ? errors[j] : -ENODEV,
-						    msgs[j], what);
+			action_what(&v[idx[i]], action, sizeof(action));
+			vl_nl_error(err, errors[j] < 0 ? errors[j] : -ENODEV, msgs[j], what);
 			vl_err_wrap(err, "%s", ns->node);
-			r = res[idx[i]].r;
+			r = res[idx[i]].r = vl_err_wrap(err, "%s", action);
 			goto out;
 		}
 	}
@@ -534,26 +535,29 @@ static int run_batch(struct applier *ap, struct vl_ns *ns, const struct vl_actio
 	char (*msgs)[VL_NL_MSGLEN] = calloc(n + 1, sizeof(*msgs));
 	int *peer_fd = calloc(n + 1, sizeof(*peer_fd));
 	struct vl_nl *nl;
-	size_t sent = 0;
 	int r, first = 0;
 
 	if (!errors || !msgs || !peer_fd) {
 		r = vl_err(err, -ENOMEM, "apply: out of memory");
 		goto out;
 	}
+	/* nothing is sent when any of this fails: the action it was for
+	 * is the one that failed */
 	r = vl_ns_nl(ap->set, ns, &nl, err);
-	if (r == 0)
-		r = learn_indexes(ns, nl, v, idx, n, res, err);
-	for (size_t i = 0; r == 0 && i < n; i++)
-		r = prepare(ap, &v[idx[i]], &peer_fd[i], err);
 	if (r < 0) {
-		/* nothing sent: the first action is the one that failed */
-		if (res[idx[0]].r > 0)
-			res[idx[0]].r = r;
+		res[idx[0]].r = r;
 		goto out;
 	}
+	r = learn_indexes(ns, nl, v, idx, n, res, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = prepare(ap, &v[idx[i]], &peer_fd[i], err);
+		if (r < 0)
+			res[idx[i]].r = r;
+	}
+	if (r < 0)
+		goto out;
 	vl_nl_batch_start(nl);
-	for (size_t i = 0; i < n; i++, sent++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!build(ns, nl, &v[idx[i]], peer_fd[i])) {
 			char what[512];
 
@@ -564,28 +568,42 @@ static int run_batch(struct applier *ap, struct vl_ns *ns, const struct vl_actio
 		}
 	}
 	r = vl_nl_batch_send(nl, NULL, NULL, errors, msgs, err);
+	for (size_t i = 0; r < 0 && i < n; i++) {
+		char what[512];
+
+		/* the batch broke off: named after its first unanswered request */
+		if (errors[i] > 0) {
+			action_what(&v[idx[i]], what, sizeof(what));
+			vl_err_wrap(err, "%s", what);
+			break;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct vl_action *a = &v[idx[i]];
 		struct vl_error e = { 0 };
 		char what[512];
 		int ri;
 
+		action_what(a, what, sizeof(what));
 		if (errors[i] > 0) {
-			/* no answer: sent or not, count it as failed */
+			/* no answer, sent or not: failed, as ERR says */
 			res[idx[i]].r = r < 0 ? r : -EIO;
+			if (!first && r == 0)
+				vl_err(err, -EIO, "%s: no answer from the kernel", what);
+			if (!first)
+				first = res[idx[i]].r;
 			continue;
 		}
-		action_what(a, what, sizeof(what));
 		ri = errors[i] ? vl_nl_error(&e, errors[i], msgs[i], what) : 0;
 		ri = finish(ap, ns, a, ri, &res[idx[i]], &e);
 		res[idx[i]].r = ri;
+		/* the first failure in the batch's order is the one reported */
 		if (ri < 0 && !first) {
 			*err = e;
 			first = ri;
 		}
 	}
-	if (r == 0)
-		r = first;
+	r = first;
 out:
 	free(errors);
 	free(msgs);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
@@ -30,6 +31,20 @@ static int add(struct vl_nsset *s, const char *lab, const char *node, bool in_fi
 	snprintf(ns->name, sizeof(ns->name), "%s-%s", lab, node);
 	ns->node = strdup(node);
 	return ns->node ? 0 : -ENOMEM;
+}
+
+/* A run keeps, per namespace, its descriptor, its socket and a /proc/sys
+ * directory or two open: raise the soft limit on descriptors as far as
+ * the hard one allows, if a lab this large needs it. */
+static void enough_fds(size_t n)
+{
+	rlim_t need = (rlim_t)n * 4 + 256;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);	/* best effort: EMFILE says the rest */
 }
 
 int vl_nsset_init(struct vl_nsset *s, const struct vl_lab *desired,
@@ -63,6 +78,7 @@ int vl_nsset_init(struct vl_nsset *s, const struct vl_lab *desired,
 		s->v[k++] = s->v[i];
 	}
 	s->n = k;
+	enough_fds(s->n);
 	return 0;
 }
 

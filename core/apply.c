@@ -1111,27 +1111,49 @@ int vl_apply(struct vl_nsset *set, const struct vl_lab *desired,
 int vl_teardown(struct vl_state *st, FILE *out, struct vl_error *err)
 {
 	int64_t t0 = vl_timings_now();
-	size_t n = st->n_netns;
+	size_t n = st->n_netns, gone = 0;
+	char **names = NULL;
+	int *res = NULL;
 	int r = 0;
 
 	/* Namespaces go as a whole, with everything in them: the kernel
-	 * tears them down together, far cheaper than device by device. */
+	 * tears them down together, far cheaper than device by device. All
+	 * are unpinned at once, then journaled in the journal's reverse
+	 * order; one left pinned by a failure stays journaled, so a later
+	 * down retries it. */
 	vl_timings_begin(VL_PHASE_APPLY);
-	while (r == 0 && st->n_netns) {
-		char *ns = strdup(st->netns[st->n_netns - 1]);
-
-		if (!ns) {
+	if (n) {
+		names = calloc(n, sizeof(*names));
+		res = calloc(n, sizeof(*res));
+		if (!names || !res)
 			r = vl_err(err, -ENOMEM, "down");
+	}
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (!(names[i] = strdup(st->netns[n - 1 - i])))
+			r = vl_err(err, -ENOMEM, "down");
+	if (r == 0 && n)
+		r = vl_netns_del_all(names, n, res, err);
+	for (size_t i = 0; i < n && names && names[i]; i++) {
+		struct vl_error e = { 0 };
+
+		if (res[i])
+			continue;
+		if (vl_state_del_netns(st, names[i], &e) < 0) {
+			if (r == 0) {
+				*err = e;
+				r = e.code;
+			}
 			break;
 		}
-		r = vl_netns_del(ns, err);
-		if (r == 0)
-			r = vl_state_del_netns(st, ns, err);
-		if (r == 0 && out)
-			fprintf(out, "- netns %s\n", ns);
-		free(ns);
+		gone++;
+		if (out)
+			fprintf(out, "- netns %s\n", names[i]);
 	}
-	vl_timings_action(VL_NETNS_DEL, n - st->n_netns, vl_timings_now() - t0);
+	for (size_t i = 0; i < n && names; i++)
+		free(names[i]);
+	free(names);
+	free(res);
+	vl_timings_action(VL_NETNS_DEL, gone, vl_timings_now() - t0);
 	vl_timings_end(VL_PHASE_APPLY);
 	return r;
 }

@@ -5,6 +5,7 @@
 #define VL_NETNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/error.h"
 
@@ -16,6 +17,11 @@ int vl_netns_add(const char *name, int *fd, struct vl_error *err);
 int vl_netns_open(const char *name, int *fd, struct vl_error *err);
 /* Unpin NAME; the kernel frees it once nothing holds it. Absent is fine. */
 int vl_netns_del(const char *name, struct vl_error *err);
+/* Unpin the N namespaces NAMES at once, in threads. RES[i] is 0 when
+ * NAMES[i] was unpinned, -errno when that failed, 1 when it was not tried
+ * (after a failure the rest stop). Returns 0, or the failure of the
+ * first name (in NAMES' order) that failed, told in ERR. */
+int vl_netns_del_all(char *const *names, size_t n, int *res, struct vl_error *err);
 
 /* Switch this thread into FD's namespace, remembering where it was in
  * *SAVED; vl_netns_leave goes back. Refuses the host's namespace, so that

@@ -510,6 +510,45 @@ EOF
 	run -0 "$VETHLAB" down keep.yaml
 }
 
+# down unpins the namespaces in threads, all at once (core/netns.c): each
+# is named once, a pin already removed by hand is no error, and nothing is
+# left.
+@test "down of a 60-node lab unpins every namespace once; one already gone is fine" {
+	"$VL_ROOT/bench/gen-topology" chain 60 --lab "$LAB" >chain.yaml
+	run -0 "$VETHLAB" up chain.yaml
+	assert_equal "$(netns_with_prefix "$LAB-" | wc -w)" 60
+	ip netns del "$LAB-n17"
+
+	run -0 --separate-stderr "$VETHLAB" down chain.yaml
+	assert_equal "$stderr" ''
+	assert_equal "$(grep -c '^- netns ' <<<"$output")" 60
+	assert_equal "$(sort <<<"$output" | uniq -d)" ''
+	for i in 1 17 30 60; do
+		assert_line "- netns $LAB-n$i"
+	done
+	assert_lab_gone "$LAB"
+}
+
+# A pin that cannot be removed (its directory read-only, in a mount
+# namespace of the test's own) fails down, names the file, and keeps the
+# lab's state; a down where it can be removed finishes the job.
+@test "down that cannot remove a pin fails naming it, keeps the lab, and a second down ends it" {
+	"$VL_ROOT/bench/gen-topology" chain 20 --lab "$LAB" >chain.yaml
+	run -0 "$VETHLAB" up chain.yaml
+
+	run -1 --separate-stderr unshare -m --propagation private \
+		sh -c 'mount -o remount,bind,ro /run/netns && exec "$VETHLAB" down --lab "$1"' _ "$LAB"
+	assert_output ''
+	assert_regex "$stderr" "^vethlab down: down $LAB: remove /run/netns/$LAB-n[0-9]+: Read-only file system\$"
+	run -0 "$VETHLAB" ls
+	assert_line --regexp "^$LAB +20 namespaces\$"
+	assert_equal "$(netns_with_prefix "$LAB-" | wc -w)" 20
+
+	run -0 "$VETHLAB" down --lab "$LAB"
+	assert_equal "$(grep -c '^- netns ' <<<"$output")" 20
+	assert_lab_gone "$LAB"
+}
+
 # In a private mount namespace, over a tmpfs: the machine's labs are not
 # seen and nothing outside is touched.
 @test "ls with no lab: an empty list, exit 0" {

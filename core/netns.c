@@ -263,7 +263,7 @@ int vl_netns_del(const char *name, struct vl_error *err)
  * dropped: some 15 us when the other CPU is idle, up to a millisecond
  * when it is busy, for instance dismantling the namespaces unpinned just
  * before. Unmounts made by several threads at once share their waits. */
-#define UNPIN_THREADS_MAX 16
+#define UNPIN_THREADS_MAX 32
 #define UNPIN_PER_THREAD 8
 
 struct unpinning {

@@ -8,7 +8,9 @@
 #include "core/apply.h"
 #include "core/rootless.h"
 #include "core/state.h"
+#include "core/timings.h"
 #include "core/topo.h"
+#include "core/util.h"
 
 static const char help[] =
 	"Removes the namespaces the lab owns, and with them everything in them,\n"
@@ -19,9 +21,33 @@ static const char help[] =
 	VL_TIMINGS_HELP "\n"
 	"Exit status: 0 down, 1 failed, 2 usage or invalid file.\n";
 
+/* True, with the lab's name in NAME, when FILE is byte for byte the
+ * topology that lab was last brought up from: it was checked then, and
+ * down needs nothing of it but the name, so it is not parsed again
+ * (8 ms for 1000 nodes, as long as the unpinning itself). */
+static bool known_file(const char *file, char *name, size_t size)
+{
+	bool known = false;
+	size_t len;
+	char *buf;
+
+	if (!strcmp(file, "-"))
+		return false;
+	vl_timings_begin(VL_PHASE_PARSE);
+	if (vl_read_file(file, VL_MAX_FILE_SIZE, &buf, &len) == 0) {
+		known = vl_topo_peek_name(buf, len, name, size) == 0 &&
+			!vl_name_problem(name, VL_MAX_LAB_NAME) &&
+			vl_state_saved_is(name, buf, len);
+		free(buf);
+	}
+	vl_timings_end(VL_PHASE_PARSE);
+	return known;
+}
+
 /* The lab NAME, or the one FILE declares. */
 static int down(const char *name, const char *file)
 {
+	char known[VL_MAX_LAB_NAME + 1];
 	struct vl_error err = { 0 };
 	struct vl_lab *lab = NULL;
 	struct vl_state st;
@@ -29,6 +55,9 @@ static int down(const char *name, const char *file)
 
 	if (name) {
 		status = vl_cmd_check_lab_name("down", name);
+	} else if (known_file(file, known, sizeof(known))) {
+		name = known;
+		status = 0;
 	} else {
 		status = vl_cmd_load("down", file, &lab);
 		if (!status)

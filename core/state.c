@@ -755,6 +755,36 @@ out:
 	return r;
 }
 
+bool vl_state_saved_is(const char *lab, const char *buf, size_t len)
+{
+	char *dir = join(vl_state_root(), "/", lab);
+	char *path = dir ? join(dir, "/", TOPOLOGY) : NULL;
+	bool same = false;
+	struct stat sb;
+	char *saved;
+	int fd;
+
+	free(dir);
+	if (!path)
+		return false;
+	fd = own_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	free(path);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size == len &&
+	    (saved = malloc(len ? len : 1))) {
+		size_t got = 0;
+		ssize_t n = 1;
+
+		while (got < len && (n = read(fd, saved + got, len - got)) > 0)
+			got += (size_t)n;
+		same = got == len && !memcmp(saved, buf, len);
+		free(saved);
+	}
+	close(fd);
+	return same;
+}
+
 /* The journal, the saved topology and the lab's directory; not the lock. */
 static int remove_files(struct vl_state *st, struct vl_error *err)
 {

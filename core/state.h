@@ -76,6 +76,10 @@ int vl_state_save_topology(struct vl_state *st, const char *buf, size_t len,
 			   struct vl_error *err);
 char *vl_state_topology_path(const struct vl_state *st);
 
+/* True when the topology saved for LAB is byte for byte BUF (LEN bytes):
+ * a file known to be the one LAB was brought up from. */
+bool vl_state_saved_is(const char *lab, const char *buf, size_t len);
+
 /* Forget the lab: remove its directory and lock file (still held). */
 int vl_state_remove(struct vl_state *st, struct vl_error *err);
 

@@ -30,6 +30,14 @@ int vl_topo_parse(const char *name, const char *buf, size_t len,
  * links name but nodes do not declare. Returns the number of errors. */
 size_t vl_topo_validate(struct vl_lab *lab, struct vl_diags *d);
 
+/* The lab's name as BUF's top-level "name" says, copied to NAME (SIZE
+ * bytes), without parsing the rest or checking anything: 0, -ENOENT when
+ * there is no such key, -EINVAL when its value is not a string that fits
+ * or the text up to it is not YAML. Only for recognizing a file already
+ * known (see vl_state_saved_is); a file's name is otherwise what
+ * vl_topo_load reads. */
+int vl_topo_peek_name(const char *buf, size_t len, char *name, size_t size);
+
 /* Read PATH ("-" for standard input), parse and validate. 0 and *OUT set
  * when the file has no errors (warnings may be in D); -EINVAL when it
  * has (see D); another -errno with ERR filled when it cannot be read. */

@@ -366,6 +366,81 @@ static struct ynode *build_tree(const char *buf, size_t len, struct vl_diags *d)
 	return b.root;
 }
 
+/* The value of the top-level key "name", read without building anything
+ * and stopping there: first scalar value of that key in the first
+ * document. */
+int vl_topo_peek_name(const char *buf, size_t len, char *name, size_t size)
+{
+	yaml_parser_t p;
+	bool at_key = false, is_name = false;
+	size_t depth = 0;
+	int r = 1;
+
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		buf += 3;
+		len -= 3;
+	}
+	if (!yaml_parser_initialize(&p))
+		return -ENOMEM;
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (r > 0) {
+		yaml_event_t ev;
+
+		if (!yaml_parser_parse(&p, &ev)) {
+			r = -EINVAL;
+			break;
+		}
+		switch (ev.type) {
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			if (depth != 1)
+				break;
+			if (at_key) {
+				is_name = ev.type == YAML_SCALAR_EVENT &&
+					  !strcmp((const char *)ev.data.scalar.value, "name");
+			} else if (is_name) {
+				if (ev.type == YAML_SCALAR_EVENT &&
+				    ev.data.scalar.length < size &&
+				    strlen((const char *)ev.data.scalar.value) == ev.data.scalar.length) {
+					memcpy(name, ev.data.scalar.value, ev.data.scalar.length + 1);
+					r = 0;
+				} else {
+					r = -EINVAL;
+				}
+			}
+			at_key = !at_key;
+			break;
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+			if (depth == 0 && ev.type == YAML_SEQUENCE_START_EVENT)
+				r = -EINVAL;
+			else if (depth == 1 && is_name && !at_key)
+				r = -EINVAL;
+			if (depth == 0)
+				at_key = true;
+			depth++;
+			break;
+		case YAML_MAPPING_END_EVENT:
+		case YAML_SEQUENCE_END_EVENT:
+			if (--depth == 1)
+				at_key = true;
+			else if (depth == 0)
+				r = -ENOENT;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			r = -ENOENT;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return r;
+}
+
 /* --- reading the tree against the schema --- */
 
 struct reader {

@@ -529,6 +529,39 @@ EOF
 	assert_lab_gone "$LAB"
 }
 
+# down FILE needs only the lab's name. The very file the lab was brought
+# up from (the copy in its state) is not parsed again, so its warnings are
+# not repeated; any other file is checked in full, and an invalid one
+# changes nothing.
+@test "down FILE: the file the lab came from is not checked again, a changed one is" {
+	printf 'name: %s\nnodes:\n  a:\n    interfaces:\n      lo: {addresses: [10.9.0.0/24]}\n' \
+		"$LAB" >w.yaml
+	run -0 --separate-stderr "$VETHLAB" up w.yaml
+	assert_regex "$stderr" 'warning: "10.9.0.0/24" is the network address'
+	run -0 --separate-stderr "$VETHLAB" down w.yaml
+	assert_equal "$stderr" ''
+	assert_output "- netns $LAB-a"
+	assert_lab_gone "$LAB"
+
+	# the same lab from a file that differs: checked, warnings and all
+	run -0 "$VETHLAB" up w.yaml
+	printf '# changed\n' >>w.yaml
+	run -0 --separate-stderr "$VETHLAB" down w.yaml
+	assert_regex "$stderr" 'warning: "10.9.0.0/24" is the network address'
+	assert_output "- netns $LAB-a"
+	assert_lab_gone "$LAB"
+
+	# an invalid file naming a lab that is up: refused, the lab stays
+	run -0 "$VETHLAB" up w.yaml
+	printf 'bogus: 1\n' >>w.yaml
+	run -2 --separate-stderr "$VETHLAB" down w.yaml
+	assert_regex "$stderr" 'unknown key "bogus"'
+	assert_output ''
+	assert_equal "$(netns_with_prefix "$LAB-")" "$LAB-a"
+	run -0 "$VETHLAB" down --lab "$LAB"
+	assert_lab_gone "$LAB"
+}
+
 # A pin that cannot be removed (its directory read-only, in a mount
 # namespace of the test's own) fails down, names the file, and keeps the
 # lab's state; a down where it can be removed finishes the job.

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 
 #include "core/link.h"
+#include "core/topo.h"
+#include "core/util.h"
 #include "tests/unit/testlib.h"
 
 #define FIXTURES "tests/fixtures/valid"
@@ -82,9 +84,59 @@ static void assert_iface_names(const struct vl_node *n, const char *const *names
 		assert_string_equal(n->ifaces[i].name, names[i]);
 }
 
+/* Every valid file loads clean, and its name read without parsing (what
+ * `down FILE` does for a file it knows) is the one the parser reads. */
 static void test_loads_clean(void **state)
 {
-	vl_lab_free(load(*state));
+	struct vl_lab *lab = load(*state);
+	char name[VL_MAX_LAB_NAME + 1];
+	size_t len;
+	char *buf;
+
+	assert_int_equal(vl_read_file(*state, VL_MAX_FILE_SIZE, &buf, &len), 0);
+	assert_int_equal(vl_topo_peek_name(buf, len, name, sizeof(name)), 0);
+	assert_string_equal(name, lab->name);
+	free(buf);
+	vl_lab_free(lab);
+}
+
+static int peek(const char *text, char *name)
+{
+	return vl_topo_peek_name(text, strlen(text), name, VL_MAX_LAB_NAME + 1);
+}
+
+static void test_peek_name(void **state)
+{
+	char name[VL_MAX_LAB_NAME + 1];
+
+	(void)state;
+	assert_int_equal(peek("name: a\nnodes: {}\n", name), 0);
+	assert_string_equal(name, "a");
+	/* last, after collections that have a "name" of their own */
+	assert_int_equal(peek("nodes:\n  name: {name: x}\n  n: [name, {name: y}]\n"
+			      "links: [{name: z}]\n'name': \"late\"\n", name), 0);
+	assert_string_equal(name, "late");
+	/* a value "name" is not the key */
+	assert_int_equal(peek("x: name\nname: k\n", name), 0);
+	assert_string_equal(name, "k");
+	assert_int_equal(peek("\xef\xbb\xbfname: bom\n", name), 0);
+	assert_string_equal(name, "bom");
+	assert_int_equal(peek("nodes: {}\n", name), -ENOENT);
+	assert_int_equal(peek("", name), -ENOENT);
+	assert_int_equal(peek("just a scalar\n", name), -ENOENT);
+	assert_int_equal(peek("name: a\n---\nname: b\n", name), 0);
+	assert_string_equal(name, "a");
+	assert_int_equal(peek("nodes: {}\n---\nname: b\n", name), -ENOENT);
+	assert_int_equal(peek("name: {a: 1}\n", name), -EINVAL);
+	assert_int_equal(peek("name: [a]\n", name), -EINVAL);
+	assert_int_equal(peek("x: &n v\nname: *n\n", name), -EINVAL);
+	assert_int_equal(peek("- name: a\n", name), -EINVAL);
+	assert_int_equal(peek("nodes: [\nname: a\n", name), -EINVAL);
+	assert_int_equal(peek("name: \"a\\0b\"\n", name), -EINVAL);
+	/* 33 characters do not fit, 32 do */
+	assert_int_equal(peek("name: abcdefghijabcdefghijabcdefghijabc\n", name), -EINVAL);
+	assert_int_equal(peek("name: abcdefghijabcdefghijabcdefghijab\n", name), 0);
+	assert_int_equal(strlen(name), VL_MAX_LAB_NAME);
 }
 
 static void test_minimal(void **state)
@@ -414,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_link_only_iface),
 		cmocka_unit_test(test_null_iface),
 		cmocka_unit_test(test_sysctls),
+		cmocka_unit_test(test_peek_name),
 	};
 	size_t nf = sizeof(fixed) / sizeof(fixed[0]);
 	struct CMUnitTest *tests;

@@ -96,10 +96,14 @@ test_labs() {
 }
 
 # netns_with_prefix PREFIX: the namespaces in /run/netns starting with it.
+# The directory is read, not `ip netns list`: that opens every entry to
+# ask for its id, and says "Peer netns reference is invalid" on stderr for
+# an entry another process has just unmounted and not yet removed (a lab
+# going down in a parallel run).
 netns_with_prefix() {
-	local ns
-	ip netns list | while read -r ns _; do
-		[ "${ns#"$1"}" != "$ns" ] && echo "$ns"
+	local f
+	for f in /run/netns/"$1"*; do
+		[ -e "$f" ] && echo "${f#/run/netns/}"
 	done
 	return 0
 }

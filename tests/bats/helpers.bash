@@ -197,11 +197,14 @@ host_snapshot() {
 	done
 }
 
-# monitor_start NS FILE: `ip monitor all` of NS, one line per event, into
+# monitor_start NS FILE: `ip monitor` of NS, one line per event, into
 # FILE in the background (PID in BG_PIDS). Returns once it is listening and
 # has seen the start mark (203.0.113.1/32 added to and deleted from lo).
+# Every kind of object vethlab configures is watched: links, addresses,
+# routes, rules and settings (netconf); not the neighbour table, which the
+# kernel changes on its own timers (an entry going stale) whatever runs.
 monitor_start() {
-	ip -n "$1" -o monitor all >"$2" 2>&1 3>&- &
+	ip -n "$1" -o monitor label link address route rule netconf nsid >"$2" 2>&1 3>&- &
 	BG_PIDS+=("$!")
 	local i
 	for ((i = 0; i < 100; i++)); do

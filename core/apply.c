@@ -603,7 +603,9 @@ static int run_batch(struct applier *ap, struct vl_ns *ns, const struct vl_actio
 			first = ri;
 		}
 	}
-	r = first;
+	/* a failure of the batch itself, every request answered, still counts */
+	if (first)
+		r = first;
 out:
 	free(errors);
 	free(msgs);

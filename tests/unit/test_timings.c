@@ -80,7 +80,7 @@ static void test_json(void **state)
 	/* verify inside apply: its own time, and its observe is its own */
 	vl_timings_begin(VL_PHASE_VERIFY);
 	vl_timings_begin(VL_PHASE_OBSERVE);
-	spin_ms(20);
+	spin_ms(100);
 	vl_timings_end(VL_PHASE_OBSERVE);
 	vl_timings_end(VL_PHASE_VERIFY);
 	vl_timings_end(VL_PHASE_APPLY);
@@ -94,9 +94,14 @@ static void test_json(void **state)
 	observe = num_after(out, "{\"name\":\"observe\",\"ms\":");
 	apply = num_after(out, "{\"name\":\"apply\",\"ms\":");
 	verify = num_after(out, "{\"name\":\"verify\",\"ms\":");
-	assert_true(observe >= 5 && observe < 15);
-	assert_true(apply >= 10 && apply < 20);
-	assert_true(verify >= 20 && verify < 30);
+	/* no upper bounds, which a loaded machine could break: verify's
+	 * 100 ms counted in apply, or its observe in observe, would make
+	 * either more than half of verify */
+	assert_true(observe >= 5);
+	assert_true(apply >= 10);
+	assert_true(verify >= 100);
+	assert_true(observe < verify / 2);
+	assert_true(apply < verify / 2);
 	assert_true(total >= observe + apply + verify);
 	/* in the stages' order, apply's actions in the plan's */
 	assert_non_null(strstr(out, "\"phases\":[{\"name\":\"parse\",\"ms\":0.000},"

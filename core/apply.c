@@ -744,8 +744,14 @@ static int netns_add(struct applier *ap, const struct vl_action *a, struct vl_er
 		return r;
 	vl_ns_close(ap->set, ns);
 	r = vl_netns_add(ns->name, &ns->fd, err);
-	if (r == -EEXIST)
-		return vl_err(err, r, "namespace %s exists, not owned by vethlab", ns->name);
+	if (r == -EEXIST) {
+		/* made by someone else since observe: not ours, so the intent
+		 * just journaled is taken back, lest a later down remove it */
+		r = vl_state_del_netns(ap->st, ns->name, err);
+		if (r < 0)
+			return r;
+		return vl_err(err, -EEXIST, "namespace %s exists, not owned by vethlab", ns->name);
+	}
 	if (r == 0)
 		ns->created = true;
 	return r;

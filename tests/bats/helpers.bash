@@ -103,7 +103,7 @@ test_labs() {
 netns_with_prefix() {
 	local f
 	for f in /run/netns/"$1"*; do
-		[ -e "$f" ] && echo "${f#/run/netns/}"
+		{ [ -e "$f" ] || [ -L "$f" ]; } && echo "${f#/run/netns/}"
 	done
 	return 0
 }

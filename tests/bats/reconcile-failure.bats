@@ -87,6 +87,28 @@ chain_addr() {
 	assert_equal "$(ip -n "$LAB-host" -j link | json_eval '[l["ifname"] for l in d]')" '["lo"]'
 }
 
+# The same, when the entry appears after observe looked: a dangling
+# symbolic link in /run/netns is no namespace to observe, but apply cannot
+# create the pin over it. The intent journaled just before is taken back,
+# so down never removes the entry.
+@test "an entry made by hand between observe and apply: up fails, its intent is taken back, down leaves it" {
+	printf 'name: %s\nnodes:\n  a: {}\n' "$LAB" >one.yaml
+	printf 'name: %s\nnodes:\n  a: {}\n  b: {}\n' "$LAB" >two.yaml
+	run -0 "$VETHLAB" up one.yaml
+	ln -s /nonexistent-vethlab-test "/run/netns/$LAB-b"
+
+	run -1 --separate-stderr "$VETHLAB" up two.yaml
+	assert_regex "$stderr" "namespace $LAB-b exists, not owned by vethlab"
+	assert_equal "$(grep -c "netns $LAB-b\$" "/run/vethlab/$LAB/journal")" 2
+	assert_equal "$(tail -n 1 "/run/vethlab/$LAB/journal")" "-netns $LAB-b"
+
+	run -0 --separate-stderr "$VETHLAB" down two.yaml
+	assert_output "- netns $LAB-a"
+	[ -L "/run/netns/$LAB-b" ] || fail "down removed /run/netns/$LAB-b, which is not vethlab's"
+	rm "/run/netns/$LAB-b"
+	assert_lab_gone "$LAB"
+}
+
 @test "an interface made by hand with a name the file adds: up fails and keeps it" {
 	article_file "$LAB" >art.yaml
 	changed_article >more.yaml

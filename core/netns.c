@@ -258,6 +258,18 @@ int vl_netns_del(const char *name, struct vl_error *err)
 	return r < 0 ? vl_err_sys(err, -r, "%s %s", what, path) : 0;
 }
 
+int vl_netns_forget(const char *name, struct vl_error *err)
+{
+	char path[256];
+	int r = path_of(name, path, sizeof(path), err);
+
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return vl_err_sys(err, errno, "remove %s", path);
+	return 0;
+}
+
 /* Each unmount ends in the kernel waiting for an RCU grace period
  * (namespace_unlock: synchronize_rcu_expedited), after the mount lock is
  * dropped: some 15 us when the other CPU is idle, up to a millisecond

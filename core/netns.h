@@ -17,6 +17,10 @@ int vl_netns_add(const char *name, int *fd, struct vl_error *err);
 int vl_netns_open(const char *name, int *fd, struct vl_error *err);
 /* Unpin NAME; the kernel frees it once nothing holds it. Absent is fine. */
 int vl_netns_del(const char *name, struct vl_error *err);
+/* Remove the entry of NAME when its namespace is gone with the mount
+ * namespace that held its pin (a rootless keeper that died): the file
+ * alone, nothing to unmount. Absent is fine. */
+int vl_netns_forget(const char *name, struct vl_error *err);
 /* Unpin the N namespaces NAMES at once, in threads. RES[i] is 0 when
  * NAMES[i] was unpinned, -errno when that failed, 1 when it was not tried
  * (after a failure the rest stop). Returns 0, or the failure of the

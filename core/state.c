@@ -12,6 +12,7 @@
 
 #include "core/caps.h"
 #include "core/model.h"
+#include "core/netns.h"
 #include "core/rootless.h"
 #include "core/state.h"
 #include "core/util.h"
@@ -473,15 +474,8 @@ static int forget_dead(struct vl_state *st, struct vl_error *err)
 {
 	int r = read_journal(st, err);
 
-	for (size_t i = 0; r == 0 && i < st->n_netns; i++) {
-		char *pin = join(vl_netns_dir(), "/", st->netns[i]);
-
-		if (!pin)
-			r = vl_err(err, -ENOMEM, "namespace path");
-		else if (unlink(pin) < 0 && errno != ENOENT)
-			r = vl_err_sys(err, errno, "remove %s", pin);
-		free(pin);
-	}
+	for (size_t i = 0; r == 0 && i < st->n_netns; i++)
+		r = vl_netns_forget(st->netns[i], err);
 	if (r == 0)
 		r = remove_files(st, err);
 	if (r == 0)

@@ -529,6 +529,20 @@ EOF
 	assert_lab_gone "$LAB"
 }
 
+# A run keeps about three descriptors per namespace open; with a soft
+# limit of 64, a 40-node lab needs more, and vethlab raises the limit
+# towards the hard one (core/nsset.c) instead of failing with EMFILE.
+@test "a lab that needs more descriptors than the soft limit: up, plan and down still work" {
+	"$VL_ROOT/bench/gen-topology" chain 40 --lab "$LAB" >chain.yaml
+	run -0 --separate-stderr bash -c 'ulimit -Sn 64 && "$VETHLAB" up chain.yaml'
+	assert_equal "$stderr" ''
+	assert_equal "$(netns_with_prefix "$LAB-" | wc -w)" 40
+	run -0 bash -c 'ulimit -Sn 64 && "$VETHLAB" plan --exit-code chain.yaml'
+	run -0 bash -c 'ulimit -Sn 64 && "$VETHLAB" down chain.yaml'
+	assert_equal "$(grep -c '^- netns ' <<<"$output")" 40
+	assert_lab_gone "$LAB"
+}
+
 # down FILE needs only the lab's name. The very file the lab was brought
 # up from (the copy in its state) is not parsed again, so its warnings are
 # not repeated; any other file is checked in full, and an invalid one

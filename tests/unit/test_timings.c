@@ -11,6 +11,9 @@
 #include "core/timings.h"
 #include "tests/unit/testlib.h"
 
+/* At least MS milliseconds, counted in nanoseconds: in whole
+ * milliseconds a negative nanosecond difference (across a second) is
+ * rounded up, and the spin ended up to a millisecond early. */
 static void spin_ms(int ms)
 {
 	struct timespec t0, t;
@@ -18,7 +21,8 @@ static void spin_ms(int ms)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	while ((t.tv_sec - t0.tv_sec) * 1000000000LL + (t.tv_nsec - t0.tv_nsec) <
+	       ms * 1000000LL);
 }
 
 /* The report, in memory (the caller frees it). */
